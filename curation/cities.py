@@ -1,0 +1,135 @@
+"""City manifests: find a city folder, load and validate `city.toml`, resolve its sources."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from curation.errors import ManifestError, SourceError, UnknownCityError
+from curation.resources import cities_dir, load_schema
+
+MANIFEST_NAME = "city.toml"
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input file of a city: either under the data root or embedded in the city folder."""
+
+    kind: str
+    path: str | None = None
+    embedded: str | None = None
+    url: str | None = None
+    sha256: str | None = None
+    license: str | None = None
+    upstream: str | None = None
+
+    def resolve(self, city_dir: Path, data_root: Path) -> Path:
+        """Absolute location of the file (it may not exist)."""
+        if self.embedded is not None:
+            return city_dir / self.embedded
+        assert self.path is not None
+        return data_root / self.path
+
+
+@dataclass(frozen=True)
+class City:
+    """A loaded, schema-valid city manifest."""
+
+    slug: str
+    folder: Path
+    country: str
+    names: dict[str, str]
+    languages: list[str]
+    station_language: str
+    sources: dict[str, Source]
+    synthetic: bool = False
+    corrections: dict[str, str] = field(default_factory=dict)
+    distinct: list[tuple[str, str]] = field(default_factory=list)
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    station_splits: list[dict[str, Any]] = field(default_factory=list)
+    lines: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.folder / MANIFEST_NAME
+
+    def source_path(self, kind: str, data_root: Path) -> Path:
+        """Where source `kind` lives; raises `SourceError` with a way to get it when it is missing."""
+        source = self.sources.get(kind)
+        if source is None:
+            raise SourceError(f"city {self.slug!r} declares no {kind} source", self.manifest_path)
+        path = source.resolve(self.folder, data_root)
+        if not path.is_file():
+            hint = (
+                f"run `mapcurate fetch-sources --city {self.slug}` or point --data-root / "
+                f"MAPCURATE_DATA at a clone of {source.upstream}"
+                if source.embedded is None
+                else "the embedded file is part of the project; restore it from git"
+            )
+            raise SourceError(f"{kind} source not found ({hint})", path)
+        return path
+
+
+def check_slug(slug: str) -> str:
+    """Reject anything but a plain city slug (no paths, no traversal)."""
+    if not _SLUG.match(slug):
+        raise UnknownCityError(
+            f"city must be a slug of lowercase letters, digits and underscores, but got {slug!r}"
+        )
+    return slug
+
+
+def city_slugs(root: Path | None = None) -> list[str]:
+    """Sorted slugs of every folder under the cities root that holds a manifest."""
+    base = root or cities_dir()
+    return sorted(p.parent.name for p in base.glob(f"*/{MANIFEST_NAME}") if _SLUG.match(p.parent.name))
+
+
+def load_city(slug: str, root: Path | None = None) -> City:
+    """Load and validate `cities/<slug>/city.toml`."""
+    base = root or cities_dir()
+    check_slug(slug)
+    folder = base / slug
+    manifest = folder / MANIFEST_NAME
+    if not manifest.is_file():
+        known = ", ".join(city_slugs(base)) or "none"
+        raise UnknownCityError(f"unknown city {slug!r} (known: {known})", base)
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ManifestError(f"not valid TOML: {exc}", manifest) from exc
+    _validate_manifest(data, manifest)
+    sources = {kind: Source(kind=kind, **spec) for kind, spec in data["sources"].items()}
+    return City(
+        slug=slug,
+        folder=folder,
+        country=data["country"],
+        names=data["names"],
+        languages=data["languages"],
+        station_language=data["station_language"],
+        sources=sources,
+        synthetic=data.get("synthetic", False),
+        corrections=data.get("corrections", {}),
+        distinct=[(a, b) for a, b in data.get("distinct", {}).get("pairs", [])],
+        aliases=data.get("aliases", {}),
+        station_splits=data.get("station_splits", []),
+        lines=data.get("lines", {}),
+    )
+
+
+def _validate_manifest(data: dict[str, Any], manifest: Path) -> None:
+    validator = Draft202012Validator(load_schema("city"))
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    if errors:
+        first = errors[0]
+        where = ".".join(str(p) for p in first.absolute_path) or "(top level)"
+        more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise ManifestError(f"{where}: {first.message}{more}", manifest)
+    if "en" not in data["names"]:
+        raise ManifestError("names: must include an English name `en`", manifest)

@@ -1,0 +1,71 @@
+"""Station and line names: role markers, normalisation keys and stable slugs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from pypinyin import lazy_pinyin
+
+TRANSFER = "transfer"
+BRANCH_START = "branch_start"
+
+# Role markers that the ReasonMap station lists write into the station names.
+_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (TRANSFER, re.compile(r"\s*[（(]\s*(?:换乘站|Transfer Station)\s*[）)]", re.IGNORECASE)),
+    (BRANCH_START, re.compile(r"\s*[（(]\s*(?:支线起始站|Branch-starting Station)\s*[）)]", re.IGNORECASE)),
+)
+_PARENTHETICAL = re.compile(r"\s*[（(][^（()）]*[）)]")
+_SPACES = re.compile(r"\s+")
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True)
+class ParsedName:
+    """A source station string split into its display name and the role markers it carried."""
+
+    source: str
+    name: str
+    markers: frozenset[str]
+
+
+def parse_source_name(source: str) -> ParsedName:
+    """Strip role markers from a source station string and tidy its white space."""
+    text = unicodedata.normalize("NFC", source)
+    markers = set()
+    for role, pattern in _MARKERS:
+        if pattern.search(text):
+            markers.add(role)
+            text = pattern.sub("", text)
+    return ParsedName(source=source, name=_SPACES.sub(" ", text).strip(), markers=frozenset(markers))
+
+
+def match_key(name: str) -> str:
+    """Key under which two spellings of one name compare equal (width, case, spacing)."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    return _SPACES.sub(" ", text).strip()
+
+
+def without_parentheticals(name: str) -> str:
+    """`桐木岭（省委党校）站` → `桐木岭站`; `Waitematā (Britomart) Station` → `Waitematā Station`."""
+    return _SPACES.sub(" ", _PARENTHETICAL.sub("", name)).strip()
+
+
+def parentheticals(name: str) -> list[str]:
+    """The texts inside parentheses (full- or half-width) of a name."""
+    return [m.group(0).strip(" （()）") for m in _PARENTHETICAL.finditer(name)]
+
+
+def has_cjk(text: str) -> bool:
+    """True when `text` contains CJK ideographs."""
+    return bool(_CJK.search(text))
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: CJK becomes pinyin without tones, accents are dropped, the rest is hyphenated."""
+    if has_cjk(text):
+        text = " ".join(lazy_pinyin(text))
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
