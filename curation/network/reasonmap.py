@@ -1,0 +1,335 @@
+"""Import a ReasonMap station list (line name → ordered station strings) into the canonical model.
+
+The source writes roles into names (`（换乘站）`, ` (Transfer Station)`, branch starts), stores
+loops either closed (first station repeated) or open, and lists a branched line as the stations
+up to the fork, one tail, then the second tail. The city manifest supplies what the list cannot
+say: loops stored open, where the second tail starts, corrections, aliases and splits of one
+name into several stations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from pypinyin import lazy_pinyin
+
+from curation.cities import City
+from curation.names import (
+    BRANCH_START,
+    TRANSFER,
+    ParsedName,
+    has_cjk,
+    match_key,
+    parse_source_name,
+    slugify,
+    without_parentheticals,
+)
+from curation.network.model import Line, Network, Station
+from curation.network.quality import Finding
+from curation.network.source_checks import check_source_names
+
+_LINE_NUMBER = re.compile(r"^Line (\d+)$")
+_GENERIC_SUFFIXES = (" Station", "站")
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One entry of a source line list, after marker parsing and manifest corrections."""
+
+    line: str
+    index: int
+    parsed: ParsedName
+    name: str
+    number: int
+
+    @property
+    def key(self) -> str:
+        return match_key(self.name)
+
+
+class _Collector:
+    """Collects findings for one city."""
+
+    def __init__(self, city: City) -> None:
+        self.city = city
+        self.findings: list[Finding] = []
+
+    def add(self, severity: str, code: str, message: str, suggestion: str, **where: Any) -> None:
+        self.findings.append(
+            Finding(severity=severity, code=code, city=self.city.slug, message=message,
+                    suggestion=suggestion, **where)  # type: ignore[arg-type]
+        )
+
+
+def import_reasonmap(city: City, raw: dict[str, list[str]]) -> tuple[Network, list[Finding]]:
+    """Build the canonical network of `city` from its ReasonMap station list.
+
+    Returns the network and the findings about the source and the manifest overrides.
+    """
+    out = _Collector(city)
+    occurrences = _read_occurrences(city, raw, out)
+    station_of = _assign_stations(city, occurrences, out)
+    stations = _build_stations(city, occurrences, station_of, out)
+    lines = _build_lines(city, raw, occurrences, station_of, stations, out)
+    for line in lines.values():
+        for sid in line.station_ids:
+            stations[sid].lines.append(line.id)
+    for station in stations.values():
+        station.lines.sort()
+    out.findings += check_source_names(city, occurrences, station_of)
+    network = Network(
+        city=city.slug,
+        country=city.country,
+        city_names=dict(city.names),
+        languages=list(city.languages),
+        stations=stations,
+        lines=lines,
+    )
+    return network, out.findings
+
+
+def _read_occurrences(city: City, raw: dict[str, list[str]], out: _Collector) -> list[Occurrence]:
+    used_corrections: set[str] = set()
+    occurrences: list[Occurrence] = []
+    for line_name, entries in raw.items():
+        counts: dict[str, int] = defaultdict(int)
+        for index, source in enumerate(entries):
+            parsed = parse_source_name(source)
+            name = city.corrections.get(parsed.name, parsed.name)
+            if parsed.name in city.corrections:
+                used_corrections.add(parsed.name)
+            counts[match_key(name)] += 1
+            occurrences.append(Occurrence(line_name, index, parsed, name, counts[match_key(name)]))
+    for wrong in sorted(set(city.corrections) - used_corrections):
+        out.add("error", "override-unknown-station",
+                f"correction names {wrong!r}, which no line lists",
+                f"fix or remove `corrections.{wrong!r}` in {city.manifest_path.name}",
+                station=wrong)
+    for line_name in sorted(set(city.lines) - set(raw)):
+        out.add("error", "override-unknown-line",
+                f"override names line {line_name!r}, which the source does not have",
+                f"use one of: {', '.join(raw)}", line=line_name)
+    return occurrences
+
+
+def _split_groups(city: City, occurrences: list[Occurrence], out: _Collector) -> dict[tuple[str, int], str]:
+    """(occurrence line, index) → split group for names that denote several stations."""
+    assigned: dict[tuple[str, int], str] = {}
+    by_key: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in occurrences:
+        by_key[occ.key].append(occ)
+    for split in city.station_splits:
+        name = split["name"]
+        occs = by_key.get(match_key(name), [])
+        if not occs:
+            out.add("error", "override-unknown-station",
+                    f"station split names {name!r}, which no line lists",
+                    "fix the name (after corrections) or remove the split", station=name)
+            continue
+        for group, spec in sorted(split["groups"].items()):
+            for target in spec["on"]:
+                line_name, _, number = target.partition(":")
+                hits = [o for o in occs if o.line == line_name and (not number or str(o.number) == number)]
+                if not hits:
+                    out.add("error", "override-unknown-station",
+                            f"station split {name!r} group {group!r} names {target!r}, "
+                            f"but {name!r} is not there", "fix the line name or occurrence number",
+                            line=line_name, station=name)
+                for hit in hits:
+                    where = (hit.line, hit.index)
+                    if where in assigned and assigned[where] != group:
+                        out.add("error", "split-ambiguous",
+                                f"{name!r} on {hit.line} is in split groups {assigned[where]!r} and {group!r}",
+                                "name each occurrence in exactly one group", line=hit.line, station=name)
+                    assigned[where] = group
+        for occ in occs:
+            if (occ.line, occ.index) not in assigned:
+                out.add("error", "split-unassigned",
+                        f"{name!r} on {occ.line} (occurrence {occ.number}) is in no split group",
+                        f"add {occ.line!r} or '{occ.line}:{occ.number}' to one group",
+                        line=occ.line, station=name)
+    return assigned
+
+
+def _assign_stations(city: City, occurrences: list[Occurrence], out: _Collector) -> dict[tuple[str, int], str]:
+    """(line, index) → station id. Same name means same station unless a split says otherwise."""
+    groups = _split_groups(city, occurrences, out)
+    station_key: dict[tuple[str, int], tuple[str, str]] = {
+        (o.line, o.index): (o.key, groups.get((o.line, o.index), "")) for o in occurrences
+    }
+    first_name: dict[str, str] = {}
+    for occ in occurrences:
+        first_name.setdefault(occ.key, occ.name)
+    ids = _stable_ids(sorted(set(station_key.values())), first_name)
+    return {where: ids[key] for where, key in station_key.items()}
+
+
+def _stable_ids(keys: list[tuple[str, str]], first_name: dict[str, str]) -> dict[tuple[str, str], str]:
+    """Slug ids from names (generic suffix dropped); longer forms only where slugs collide."""
+    def candidates(key: tuple[str, str]) -> list[str]:
+        name, group = first_name[key[0]], key[1]
+        short, full = slugify(_strip_generic_suffix(name)), slugify(name)
+        digest = hashlib.sha1(key[0].encode("utf-8")).hexdigest()[:6]
+        forms = [short or "station", full or "station", f"{full or 'station'}-{digest}"]
+        return [f"{f}-{group}" if group else f for f in forms]
+
+    options = {key: candidates(key) for key in keys}
+    ids: dict[tuple[str, str], str] = {}
+    for level in range(3):
+        taken = defaultdict(list)
+        for key in keys:
+            if key not in ids:
+                taken[options[key][level]].append(key)
+        used = set(ids.values())
+        for slug, owners in taken.items():
+            if (len(owners) == 1 or level == 2) and slug not in used:
+                for owner in owners:
+                    ids[owner] = slug
+    return ids
+
+
+def _strip_generic_suffix(name: str) -> str:
+    for suffix in _GENERIC_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + (1 if suffix == "站" else 0):
+            return name[: -len(suffix)]
+    return name
+
+
+def _build_stations(city: City, occurrences: list[Occurrence], station_of: dict[tuple[str, int], str],
+                    out: _Collector) -> dict[str, Station]:
+    labels = {
+        (occ.line, occ.index): spec["label"]
+        for split in city.station_splits
+        for spec in split["groups"].values()
+        for occ in occurrences
+        if occ.key == match_key(split["name"])
+        and any(t == occ.line or t == f"{occ.line}:{occ.number}" for t in spec["on"])
+    }
+    stations: dict[str, Station] = {}
+    for occ in occurrences:
+        sid = station_of[(occ.line, occ.index)]
+        station = stations.get(sid)
+        if station is None:
+            label = labels.get((occ.line, occ.index))
+            station = Station(id=sid, names={city.station_language: occ.name}, disambiguation=label)
+            plain = without_parentheticals(occ.name)
+            if plain != occ.name:
+                station.aliases.append(plain)
+            if label:
+                station.aliases.append(f"{occ.name} ({label})")
+            stations[sid] = station
+        if occ.parsed.source not in station.source_names:
+            station.source_names.append(occ.parsed.source)
+        if occ.parsed.name != occ.name and occ.parsed.name not in station.aliases:
+            station.aliases.append(occ.parsed.name)
+        station.marked_transfer |= TRANSFER in occ.parsed.markers
+    by_name = {match_key(s.names[city.station_language]): s for s in stations.values()}
+    for name, extra in city.aliases.items():
+        target = by_name.get(match_key(name))
+        if target is None:
+            out.add("error", "override-unknown-station", f"aliases name {name!r}, which no line lists",
+                    "use the station's name after corrections", station=name)
+        else:
+            target.aliases.extend(extra)
+    return stations
+
+
+def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurrence],
+                 station_of: dict[tuple[str, int], str], stations: dict[str, Station],
+                 out: _Collector) -> dict[str, Line]:
+    by_line: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in occurrences:
+        by_line[occ.line].append(occ)
+    lines: dict[str, Line] = {}
+    for line_name in raw:
+        override = city.lines.get(line_name, {})
+        occs = by_line.get(line_name, [])
+        sequence = [station_of[(o.line, o.index)] for o in occs]
+        loop = bool(override.get("loop", False))
+        if len(sequence) > 2 and sequence[0] == sequence[-1]:
+            sequence, loop = sequence[:-1], True
+            out.add("info", "loop-closed-by-repeat",
+                    f"{line_name} repeats its first station at the end: modelled as a loop",
+                    "nothing to do", line=line_name, fixed_by="automatic")
+        variants = _variants(city, line_name, occs, sequence, override, out)
+        names = _line_names(city, line_name, override)
+        line_id = _unique_line_id(names, line_name, lines)
+        aliases = list(override.get("aliases", []))
+        if line_name not in names.values():
+            aliases.append(line_name)
+        lines[line_id] = Line(
+            id=line_id, names=names, variants=variants, aliases=aliases,
+            color=override.get("color"), loop=loop, source_name=line_name, note=override.get("note"),
+        )
+    return lines
+
+
+def _variants(city: City, line_name: str, occs: list[Occurrence], sequence: list[str],
+              override: dict[str, Any], out: _Collector) -> list[list[str]]:
+    """One variant for a simple line; prefix + tail for each tail of a branched line."""
+    marked = [o for o in occs if BRANCH_START in o.parsed.markers]
+    branch = override.get("branch")
+    if branch is None:
+        for occ in marked:
+            if override.get("note"):
+                out.add("info", "branch-not-modelled",
+                        f"{line_name} marks {occ.name!r} as a branch start; modelled as one variant",
+                        "see the line's note in the manifest", line=line_name, station=occ.name,
+                        fixed_by=f"lines.{line_name!r}.note")
+            else:
+                out.add("warning", "branch-not-modelled",
+                        f"{line_name} marks {occ.name!r} as a branch start but the manifest gives no branch",
+                        f"add `branch = {{ fork = {occ.name!r}, second_tail = \"<first station of the "
+                        f"second tail>\" }}` under [lines.{line_name!r}], or a note saying why not",
+                        line=line_name, station=occ.name)
+        return [sequence]
+    names = [match_key(o.name) for o in occs]
+    fork_key, tail_key = match_key(branch["fork"]), match_key(branch["second_tail"])
+    if fork_key not in names or tail_key not in names:
+        missing = branch["fork"] if fork_key not in names else branch["second_tail"]
+        out.add("error", "override-unknown-station",
+                f"branch of {line_name} names {missing!r}, which {line_name} does not list",
+                "use a station name of this line (after corrections)", line=line_name, station=missing)
+        return [sequence]
+    fork, tail = names.index(fork_key), names.index(tail_key)
+    if not fork + 1 < tail < len(sequence):
+        out.add("error", "branch-invalid",
+                f"branch of {line_name}: second_tail {branch['second_tail']!r} must come at least two "
+                f"places after the fork {branch['fork']!r}", "check the order of the source list",
+                line=line_name, station=branch["second_tail"])
+        return [sequence]
+    for occ in marked:
+        if match_key(occ.name) != fork_key:
+            out.add("warning", "branch-marker-mismatch",
+                    f"{line_name} marks {occ.name!r} as a branch start, but the manifest forks at "
+                    f"{branch['fork']!r}", "check which station the branch leaves from",
+                    line=line_name, station=occ.name)
+    return [sequence[:tail], sequence[: fork + 1] + sequence[tail:]]
+
+
+def _line_names(city: City, line_name: str, override: dict[str, Any]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    number = _LINE_NUMBER.match(line_name)
+    if has_cjk(line_name):
+        names["zh"] = line_name
+        names["en"] = "".join(lazy_pinyin(line_name.removesuffix("线"))).title() + " Line"
+    else:
+        names["en"] = line_name
+        if number and "zh" in city.languages:
+            names["zh"] = f"{number.group(1)}号线"
+    names.update(override.get("names", {}))
+    return names
+
+
+def _unique_line_id(names: dict[str, str], line_name: str, lines: dict[str, Line]) -> str:
+    base = slugify(names["en"]) or slugify(line_name)
+    if len(base) <= 2 or base[0].isdigit():
+        base = f"line-{base}"  # New York's bare `1` and `A`
+    line_id, n = base, 2
+    while line_id in lines:
+        line_id, n = f"{base}-{n}", n + 1
+    return line_id

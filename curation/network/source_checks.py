@@ -1,0 +1,211 @@
+"""Checks on the source strings of a station list: typos, suffixes, duplicates, partial marks."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from curation.cities import City
+from curation.names import TRANSFER, has_cjk, match_key, parentheticals
+from curation.network.quality import Finding
+
+# Two names are a suspected typo when their words are equal but for punctuation, one extra
+# trailing word, or one word that is an abbreviation of the other (at most this many letters,
+# same first letter: `Ctr`/`Center`) or one edit away from it (words of at least this length,
+# so that `Klang`/`Kuang` or `Avenue H`/`Avenue I` are not flagged).
+ABBREVIATION_MAX = 4
+MISSPELLING_MIN_LENGTH = 6
+# A last word this close to the city's usual suffix, but not equal, is a misspelt suffix.
+SUFFIX_TYPO_RATIO = 75.0
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_GENERIC_WORDS = frozenset({"station", "stations", "staton"})
+_DIRECTIONS = frozenset({"east", "west", "north", "south", "e", "w", "n", "s"})
+
+
+def check_source_names(city: City, occurrences: Iterable, station_of: dict[tuple[str, int], str]) -> list[Finding]:
+    """All findings about the source strings of `city` (occurrences from the importer)."""
+    occs = list(occurrences)
+    findings: list[Finding] = []
+    findings += _near_duplicates(city, occs)
+    findings += _suffixes(city, occs)
+    findings += _parentheticals_and_spacing(city, occs)
+    findings += _duplicates_on_line(city, occs, station_of)
+    findings += _partial_transfer_marks(city, occs, station_of)
+    return findings
+
+
+def _finding(city: City, severity: str, code: str, message: str, suggestion: str, **where: object) -> Finding:
+    return Finding(severity=severity, code=code, city=city.slug, message=message,  # type: ignore[arg-type]
+                   suggestion=suggestion, **where)  # type: ignore[arg-type]
+
+
+def _near_duplicates(city: City, occs: list) -> list[Finding]:
+    names = sorted({o.parsed.name for o in occs})
+    tokens = {n: _tokens(n) for n in names}
+    findings = []
+    for i, a in enumerate(names):
+        for b in names[i + 1 :]:
+            if not _look_alike(tokens[a], tokens[b]):
+                continue
+            findings.append(_finding(
+                city, "warning", "near-duplicate-name",
+                f"{a!r} and {b!r} differ only slightly: one may be a misspelling of the other",
+                f"if they are one station, add `corrections.{a!r} = {b!r}` (or the reverse) to "
+                f"{city.manifest_path.name}; if they are two, nothing to do",
+                station=a, fixed_by=_correction_between(city, a, b),
+            ))
+    return findings
+
+
+def _tokens(name: str) -> list[str]:
+    words = _WORD.findall(match_key(name))
+    while words and words[-1] in _GENERIC_WORDS:
+        words = words[:-1]
+    return words
+
+
+def _look_alike(a: list[str], b: list[str]) -> bool:
+    """Same words up to punctuation, one abbreviated or slightly misspelt word, or one extra word."""
+    if "".join(a) == "".join(b):
+        return True
+    if any(has_cjk(word) for word in a + b):
+        return False  # CJK names differ legitimately by one character: 大学城站 / 大学城南站
+    if len(a) == len(b):
+        differing = [(i, x, y) for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(differing) == 1 and _word_variant(*differing[0])
+    short, long_ = sorted((a, b), key=len)
+    return (
+        len(long_) == len(short) + 1
+        and len(short) >= 2
+        and long_[: len(short)] == short
+        and long_[-1] not in _DIRECTIONS
+    )
+
+
+def _word_variant(position: int, x: str, y: str) -> bool:
+    """`Ctr`/`Center`, `Dist`/`District` (abbreviation) or `Beverley`/`Beverly` (one edit)."""
+    if x.isdigit() or y.isdigit() or x[0] != y[0]:
+        return False
+    short, long_ = sorted((x, y), key=len)
+    abbreviation = position > 0 and len(short) <= ABBREVIATION_MAX and len(long_) >= len(short) + 2
+    if abbreviation and _is_subsequence(short, long_):
+        return True
+    return min(len(x), len(y)) >= MISSPELLING_MIN_LENGTH and Levenshtein.distance(x, y) == 1
+
+
+def _is_subsequence(short: str, long_: str) -> bool:
+    letters = iter(long_)
+    return all(ch in letters for ch in short)
+
+
+def _correction_between(city: City, a: str, b: str) -> str | None:
+    if (a, b) in city.distinct or (b, a) in city.distinct:
+        return "distinct.pairs"
+    final = {n: match_key(city.corrections.get(n, n)) for n in (a, b)}
+    if final[a] == final[b]:
+        fixed = a if a in city.corrections else b
+        return f"corrections.{fixed!r}"
+    return None
+
+
+def _usual_suffix(city: City, occs: list) -> str | None:
+    names = {o.parsed.name for o in occs}
+    for suffix in (" Station", "站"):
+        if sum(n.endswith(suffix) for n in names) >= 0.6 * len(names):
+            return suffix
+    return None
+
+
+def _suffixes(city: City, occs: list) -> list[Finding]:
+    suffix = _usual_suffix(city, occs)
+    if suffix is None:
+        return []
+    findings = []
+    for name in sorted({o.parsed.name for o in occs}):
+        fixed = f"corrections.{name!r}" if name in city.corrections else None
+        doubled = suffix.strip() + suffix
+        if name.endswith(doubled):
+            findings.append(_finding(
+                city, "warning", "suffix-doubled", f"{name!r} repeats the suffix {suffix.strip()!r}",
+                f"add `corrections.{name!r} = {name[: -len(suffix)]!r}`", station=name, fixed_by=fixed))
+        elif not name.endswith(suffix):
+            last = name.split()[-1] if suffix.startswith(" ") else name[-1:]
+            if suffix.startswith(" ") and fuzz.ratio(last, suffix.strip()) >= SUFFIX_TYPO_RATIO:
+                corrected = name[: -len(last)] + suffix.strip()
+                findings.append(_finding(
+                    city, "warning", "suffix-misspelt",
+                    f"{name!r} ends in {last!r}, which looks like a misspelt {suffix.strip()!r}",
+                    f"add `corrections.{name!r} = {corrected!r}`", station=name, fixed_by=fixed))
+            else:
+                findings.append(_finding(
+                    city, "warning", "suffix-missing",
+                    f"{name!r} lacks the suffix {suffix.strip()!r} that the city's other names carry",
+                    f"add `corrections.{name!r} = {name + suffix!r}` if it is a station like the others",
+                    station=name, fixed_by=fixed))
+    return findings
+
+
+def _parentheticals_and_spacing(city: City, occs: list) -> list[Finding]:
+    findings = []
+    for source in sorted({o.parsed.source for o in occs}):
+        if source != source.strip() or "  " in source:
+            findings.append(_finding(
+                city, "warning", "whitespace", f"{source!r} has stray white space",
+                "nothing to do: names are trimmed on import", station=source.strip(), fixed_by="automatic"))
+    for name in sorted({o.name for o in occs}):
+        inner = parentheticals(name)
+        if inner:
+            findings.append(_finding(
+                city, "warning", "parenthetical",
+                f"{name!r} carries a parenthetical ({', '.join(inner)})",
+                "the name without it is added as an alias; add the parenthetical's own name as an "
+                "alias under [aliases] if the map uses it", station=name, fixed_by="automatic alias"))
+    return findings
+
+
+def _duplicates_on_line(city: City, occs: list, station_of: dict[tuple[str, int], str]) -> list[Finding]:
+    findings = []
+    by_line: dict[str, list] = defaultdict(list)
+    for occ in occs:
+        by_line[occ.line].append(occ)
+    for line, line_occs in by_line.items():
+        counts = Counter(o.key for o in line_occs)
+        for key, count in sorted(counts.items()):
+            repeated = [o for o in line_occs if o.key == key]
+            if count < 2 or (count == 2 and repeated[0].index == 0 and repeated[1].index == len(line_occs) - 1):
+                continue  # a closed loop repeats its first station at the end
+            distinct = len({station_of[(o.line, o.index)] for o in repeated}) == count
+            findings.append(_finding(
+                city, "warning", "duplicate-on-line",
+                f"{line} lists {repeated[0].name!r} {count} times "
+                f"(positions {', '.join(str(o.index) for o in repeated)})",
+                "if these are different stations of the same name, add a [[station_splits]] entry; "
+                "otherwise remove the repeat with a correction upstream",
+                line=line, station=repeated[0].name,
+                fixed_by=f"station_splits[{repeated[0].name!r}]" if distinct else None))
+    return findings
+
+
+def _partial_transfer_marks(city: City, occs: list, station_of: dict[tuple[str, int], str]) -> list[Finding]:
+    marks: dict[str, dict[str, bool]] = defaultdict(dict)
+    names: dict[str, str] = {}
+    for occ in occs:
+        sid = station_of[(occ.line, occ.index)]
+        names[sid] = occ.name
+        marks[sid][occ.line] = marks[sid].get(occ.line, False) or TRANSFER in occ.parsed.markers
+    findings = []
+    for sid, by_line in sorted(marks.items()):
+        marked = sorted(line for line, m in by_line.items() if m)
+        unmarked = sorted(line for line, m in by_line.items() if not m)
+        if marked and unmarked:
+            findings.append(_finding(
+                city, "warning", "transfer-mark-partial",
+                f"{names[sid]!r} is marked as a transfer on {', '.join(marked)} but not on {', '.join(unmarked)}",
+                "nothing to do for routing (transfers follow shared stations); check the source "
+                "if the lines do not really meet here", station=names[sid]))
+    return findings
