@@ -1,0 +1,32 @@
+"""The typer application: one command per function, grouped by concern."""
+
+from __future__ import annotations
+
+import typer
+
+from curation import __version__
+from curation.cli import network, sources
+
+app = typer.Typer(
+    name="mapcurate",
+    help="Turn metro maps into training and evaluation data for vision-language models.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("demo")(network.demo)
+app.command("cities")(network.cities)
+app.command("build-graph")(network.build_graph)
+app.command("fetch-sources")(sources.fetch_sources)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mapcurate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """mapcurate: curated metro networks, questions with gold answers, exports and scoring."""

@@ -1,0 +1,57 @@
+"""Shared pieces of the CLI: consoles, common options, turning failures into one line."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from curation.cities import City, city_slugs, load_city
+from curation.errors import MapcurateError
+from curation.resources import default_data_root
+
+# Not a terminal (CI logs, pipes): wide enough for the summary tables instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 132)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 400)
+F = TypeVar("F", bound=Callable[..., Any])
+
+DataRootOption = Annotated[
+    Path | None,
+    typer.Option("--data-root", help="Folder holding stations/ and maps/ (default: $MAPCURATE_DATA)."),
+]
+OutOption = Annotated[
+    Path, typer.Option("--out", help="Output root; each city's files go to <out>/<city>/.")
+]
+CityOption = Annotated[str | None, typer.Option("--city", help="City slug, e.g. hangzhou.")]
+AllOption = Annotated[bool, typer.Option("--all", help="Every city with a manifest.")]
+
+
+def one_line_errors(func: F) -> F:
+    """Report a `MapcurateError` as `error: <file>: <problem>` on stderr and exit with code 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except MapcurateError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def data_root_or_default(data_root: Path | None) -> Path:
+    return data_root if data_root is not None else default_data_root()
+
+
+def selected_cities(city: str | None, all_cities: bool) -> list[City]:
+    """The cities named by `--city` / `--all` (exactly one of them)."""
+    if bool(city) == all_cities:
+        raise MapcurateError("give exactly one of --city SLUG or --all")
+    slugs = city_slugs() if all_cities else [city]
+    return [load_city(slug) for slug in slugs if slug is not None and (city or slug != "demo")]

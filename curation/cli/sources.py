@@ -1,0 +1,55 @@
+"""`mapcurate fetch-sources`: download station lists and maps into the data root."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.table import Table
+
+from curation.cli.common import (
+    AllOption,
+    CityOption,
+    DataRootOption,
+    console,
+    data_root_or_default,
+    one_line_errors,
+    selected_cities,
+)
+from curation.fetch import fetch_city
+
+
+@one_line_errors
+def fetch_sources(
+    city: CityOption = None,
+    all_cities: AllOption = False,
+    data_root: DataRootOption = None,
+    mirror: Annotated[str | None, typer.Option(
+        "--mirror", help="Base URL of a copy of the data root to use instead of the upstream URLs.")] = None,
+    only: Annotated[str | None, typer.Option("--only", help="Fetch only `stations` or `map`.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Download again even if present.")] = False,
+) -> None:
+    """Download a city's station list and map into the data root, verified by sha256.
+
+    Example: mapcurate fetch-sources --city hangzhou --data-root ~/mapcurate-data
+    """
+    if only not in (None, "stations", "map"):
+        raise typer.BadParameter("must be stations or map", param_hint="--only")
+    kinds = (only,) if only else ("stations", "map")
+    root = data_root_or_default(data_root)
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
+                  console=console, transient=True) as progress:
+        for target in selected_cities(city, all_cities):
+            task = progress.add_task(target.slug, total=None)
+            results += fetch_city(target, root, kinds=kinds, mirror=mirror, force=force,
+                                  progress=lambda done, total, t=task: progress.update(t, completed=done, total=total))
+            progress.remove_task(task)
+    table = Table(title=f"Sources in {root}", title_justify="left")
+    for header in ("city", "source", "status", "sha256", "path"):
+        table.add_column(header, overflow="fold")
+    for r in results:
+        status = "[yellow]unverified (no pinned sha256)[/]" if r.status == "unverified" else r.status
+        table.add_row(r.city, r.kind, status, r.sha256[:16], str(r.path))
+    console.print(table)
