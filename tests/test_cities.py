@@ -1,0 +1,51 @@
+import pytest
+
+from curation.cities import check_slug, city_slugs, load_city
+from curation.errors import ManifestError, SourceError, UnknownCityError
+from tests.conftest import embedded_manifest
+
+REASONMAP_CITIES = 30
+
+
+def test_every_project_manifest_loads_and_names_its_sources():
+    slugs = city_slugs()
+    assert "demo" in slugs and len(slugs) == REASONMAP_CITIES + 1
+    for slug in slugs:
+        city = load_city(slug)
+        assert city.names["en"]
+        if not city.synthetic:
+            stations = city.sources["stations"]
+            assert stations.path == f"stations/{city.country}/{slug}.json"
+            assert stations.sha256 and stations.url.startswith("https://") and stations.license == "MIT"
+            assert city.sources["map"].path == f"maps/{city.country}/{slug}.png"
+
+
+@pytest.mark.parametrize("bad", ["../../etc", "Hangzhou", "new-york", "", "a/b", "."])
+def test_slugs_with_paths_or_capitals_are_rejected(bad):
+    with pytest.raises(UnknownCityError, match="slug"):
+        check_slug(bad)
+
+
+def test_unknown_city_lists_the_known_ones():
+    with pytest.raises(UnknownCityError, match=r"unknown city 'atlantis'.*hangzhou"):
+        load_city("atlantis")
+
+
+def test_malformed_toml_names_the_file(scratch_cities):
+    folder = scratch_cities("broken", "country = [unclosed\n")
+    with pytest.raises(ManifestError, match="not valid TOML") as err:
+        load_city("broken")
+    assert err.value.path == folder / "city.toml"
+
+
+def test_schema_violation_says_where(scratch_cities):
+    scratch_cities("badcolor", embedded_manifest('[lines."L"]\ncolor = "red"\n'), {"L": ["A", "B"]})
+    with pytest.raises(ManifestError, match=r"lines\.L\.color: 'red' does not match"):
+        load_city("badcolor")
+
+
+def test_missing_source_says_how_to_get_it(tmp_path):
+    city = load_city("hangzhou")
+    with pytest.raises(SourceError, match="fetch-sources --city hangzhou") as err:
+        city.source_path("stations", tmp_path)
+    assert err.value.path == tmp_path / "stations/china/hangzhou.json"

@@ -1,0 +1,102 @@
+"""The `mapcurate` command line: the demo, build-graph on good and bad input, cities."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from curation.cli import app
+from tests.conftest import embedded_manifest
+
+
+def files_under(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
+
+
+def test_demo_builds_the_embedded_city(runner, tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "demo" in result.output and "wrote 1 city" in result.output
+    graph = json.loads((tmp_path / "demo" / "graph.json").read_text())
+    assert {line["id"] for line in graph["lines"]} == {"red-line", "blue-line", "green-line", "yellow-line"}
+
+
+def test_build_graph_with_errors_exits_1_and_writes_only_the_report(runner, scratch_cities, tmp_path):
+    scratch_cities("repeat", embedded_manifest(), {"L": ["A", "B", "C", "B", "D"]})
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build-graph", "--city", "repeat", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "station-repeated" in result.output and "graph.json NOT written" in result.output
+    assert files_under(out) == [out / "repeat" / "quality.json"]
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--city", "../../etc"], "city must be a slug"),
+        (["--city", "atlantis"], "unknown city 'atlantis'"),
+        ([], "give exactly one of --city SLUG or --all"),
+        (["--city", "hangzhou", "--data-root", "/nonexistent"], "hangzhou.json: stations source not found"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_write_nothing(runner, tmp_path, args, expected):
+    result = runner.invoke(app, ["build-graph", *args, "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert files_under(tmp_path / "out") == []
+
+
+def test_malformed_sources_and_manifests_write_nothing(runner, scratch_cities, tmp_path):
+    broken = scratch_cities("badjson", embedded_manifest(), None)
+    (broken / "stations.json").write_text('{"L": ["A", "B"', encoding="utf-8")
+    scratch_cities("badshape", embedded_manifest(), {"L": "A, B"})
+    scratch_cities("badtoml", "country = = 1\n", None)
+    for slug, message in (("badjson", "stations.json: not valid JSON"),
+                          ("badshape", "line 'L' must be a list"),
+                          ("badtoml", "city.toml: not valid TOML")):
+        result = runner.invoke(app, ["build-graph", "--city", slug, "--out", str(tmp_path / "out")])
+        assert result.exit_code == 2, (slug, result.output)
+        assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert files_under(tmp_path / "out") == []
+
+
+def test_all_fails_before_writing_when_one_city_is_bad(runner, scratch_cities, tmp_path):
+    scratch_cities("good", embedded_manifest(), {"L": ["A", "B", "C"]})
+    scratch_cities("nosource", embedded_manifest(), None)
+    result = runner.invoke(app, ["build-graph", "--all", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "nosource" in result.stderr
+    assert files_under(tmp_path / "out") == []
+
+
+def test_build_graph_all_on_the_real_data(runner, data_root, tmp_path):
+    result = runner.invoke(app, ["build-graph", "--all", "--data-root", str(data_root), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert len(list(tmp_path.glob("*/graph.json"))) == 30
+    assert not (tmp_path / "demo").exists()
+    assert "hangzhou" in result.output and "wrote 30 cities" in result.output
+
+
+def test_build_graph_city_uses_the_data_root_env(runner, data_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("MAPCURATE_DATA", str(data_root))
+    result = runner.invoke(app, ["build-graph", "--city", "hangzhou", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "hangzhou" / "graph.json").is_file()
+
+
+def test_cities_lists_sources_and_overrides(runner, tmp_path):
+    result = runner.invoke(app, ["cities", "--data-root", str(tmp_path / "empty")])
+    assert result.exit_code == 0
+    assert "new_york" in result.output and "missing" in result.output and "embedded" in result.output
+    assert "splits" in result.output
+
+
+def test_console_script_runs_the_demo(tmp_path):
+    """The installed `mapcurate` entry point, as a newcomer runs it (in a fresh working folder)."""
+    script = Path(sys.executable).parent / "mapcurate"
+    done = subprocess.run([str(script), "demo"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "exports" / "demo" / "graph.json").is_file()
+    module = subprocess.run([sys.executable, "-m", "curation", "--version"], capture_output=True, text=True)
+    assert module.stdout.startswith("mapcurate ")
