@@ -28,7 +28,7 @@ OutOption = Annotated[
     Path, typer.Option("--out", help="Output root; each city's files go to <out>/<city>/.")
 ]
 CityOption = Annotated[str | None, typer.Option("--city", help="City slug, e.g. hangzhou.")]
-AllOption = Annotated[bool, typer.Option("--all", help="Every city with a manifest.")]
+AllOption = Annotated[bool, typer.Option("--all", help="Every real city (all but the synthetic demo).")]
 
 
 def one_line_errors(func: F) -> F:
@@ -50,8 +50,9 @@ def data_root_or_default(data_root: Path | None) -> Path:
 
 
 def selected_cities(city: str | None, all_cities: bool) -> list[City]:
-    """The cities named by `--city` / `--all` (exactly one of them)."""
-    if bool(city) == all_cities:
-        raise MapcurateError("give exactly one of --city SLUG or --all")
-    slugs = city_slugs() if all_cities else [city]
-    return [load_city(slug) for slug in slugs if slug is not None and (city or slug != "demo")]
+    """The city named by `--city`, or with `--all` every real (non-synthetic) city."""
+    if city is not None and not all_cities:
+        return [load_city(city)]
+    if city is None and all_cities:
+        return [c for c in map(load_city, city_slugs()) if not c.synthetic]
+    raise MapcurateError("give exactly one of --city SLUG or --all")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -23,9 +24,16 @@ from curation.cli.common import (
 from curation.cli.render import findings_table, summary_table
 from curation.network.build import BuildResult, build_cities
 
-FindingsOption = Annotated[
-    str, typer.Option("--findings", help="Findings to list: open (unfixed), all, or none.")
-]
+
+class Shown(StrEnum):
+    """Which findings to list under the summary."""
+
+    open = "open"
+    all = "all"
+    none = "none"
+
+
+FindingsOption = Annotated[Shown, typer.Option("--findings", help="Findings to list: open (not fixed), all, none.")]
 
 
 @one_line_errors
@@ -34,7 +42,7 @@ def build_graph(
     all_cities: AllOption = False,
     data_root: DataRootOption = None,
     out: OutOption = Path("exports"),
-    findings: FindingsOption = "open",
+    findings: FindingsOption = Shown.open,
 ) -> None:
     """Build the canonical network(s): graph.json + quality.json in <out>/<city>/.
 
@@ -53,19 +61,18 @@ def build_graph(
     _report(results, out, findings)
 
 
-def demo(out: OutOption = Path("exports"), findings: FindingsOption = "open") -> None:
+@one_line_errors
+def demo(out: OutOption = Path("exports"), findings: FindingsOption = Shown.open) -> None:
     """Build the embedded demo city (no data needed) and show its summary and findings."""
-    results = one_line_errors(build_cities)([load_city("demo")], Path("."), out)
-    _report(results, out, findings)
+    city = load_city("demo")
+    _report(build_cities([city], city.folder, out), out, findings)
 
 
-def _report(results: list[BuildResult], out: Path, findings: str) -> None:
-    if findings not in ("open", "all", "none"):
-        raise typer.BadParameter("must be open, all or none", param_hint="--findings")
+def _report(results: list[BuildResult], out: Path, findings: Shown) -> None:
     console.print(summary_table(results))
     for result in results:
         shown = [f for f in result.report.findings
-                 if findings == "all" or (findings == "open" and f.fixed_by is None)]
+                 if findings is Shown.all or (findings is Shown.open and f.fixed_by is None)]
         if shown and (len(results) == 1 or result.report.errors):
             console.print(findings_table(shown, f"{result.network.city}: {len(shown)} {findings} findings"))
     failed = [r.network.city for r in results if not r.ok]

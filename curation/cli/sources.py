@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -20,6 +21,13 @@ from curation.cli.common import (
 from curation.fetch import fetch_city
 
 
+class SourceKind(StrEnum):
+    """The sources a city manifest can name."""
+
+    stations = "stations"
+    map = "map"
+
+
 @one_line_errors
 def fetch_sources(
     city: CityOption = None,
@@ -27,16 +35,14 @@ def fetch_sources(
     data_root: DataRootOption = None,
     mirror: Annotated[str | None, typer.Option(
         "--mirror", help="Base URL of a copy of the data root to use instead of the upstream URLs.")] = None,
-    only: Annotated[str | None, typer.Option("--only", help="Fetch only `stations` or `map`.")] = None,
+    only: Annotated[SourceKind | None, typer.Option("--only", help="Fetch only this source.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Download again even if present.")] = False,
 ) -> None:
     """Download a city's station list and map into the data root, verified by sha256.
 
     Example: mapcurate fetch-sources --city hangzhou --data-root ~/mapcurate-data
     """
-    if only not in (None, "stations", "map"):
-        raise typer.BadParameter("must be stations or map", param_hint="--only")
-    kinds = (only,) if only else ("stations", "map")
+    kinds = (only.value,) if only else tuple(SourceKind)
     root = data_root_or_default(data_root)
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),

@@ -37,6 +37,19 @@ class Finding:
         )
 
 
+class FindingList(list[Finding]):
+    """Findings of one city being collected."""
+
+    def __init__(self, city: str) -> None:
+        super().__init__()
+        self.city = city
+
+    def add(self, severity: Severity, code: str, message: str, suggestion: str, *, line: str | None = None,
+            station: str | None = None, fixed_by: str | None = None) -> None:
+        self.append(Finding(severity=severity, code=code, city=self.city, message=message, suggestion=suggestion,
+                            line=line, station=station, fixed_by=fixed_by))
+
+
 @dataclass
 class QualityReport:
     """Every finding of one city, in a stable order."""

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
 
 from pypinyin import lazy_pinyin
@@ -21,7 +20,6 @@ from curation.cities import City
 from curation.names import (
     BRANCH_START,
     TRANSFER,
-    ParsedName,
     has_cjk,
     match_key,
     parse_source_name,
@@ -29,40 +27,12 @@ from curation.names import (
     without_parentheticals,
 )
 from curation.network.model import Line, Network, Station
-from curation.network.quality import Finding
+from curation.network.occurrence import Occurrence, Where
+from curation.network.quality import Finding, FindingList
 from curation.network.source_checks import check_source_names
 
 _LINE_NUMBER = re.compile(r"^Line (\d+)$")
 _GENERIC_SUFFIXES = (" Station", "站")
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One entry of a source line list, after marker parsing and manifest corrections."""
-
-    line: str
-    index: int
-    parsed: ParsedName
-    name: str
-    number: int
-
-    @property
-    def key(self) -> str:
-        return match_key(self.name)
-
-
-class _Collector:
-    """Collects findings for one city."""
-
-    def __init__(self, city: City) -> None:
-        self.city = city
-        self.findings: list[Finding] = []
-
-    def add(self, severity: str, code: str, message: str, suggestion: str, **where: Any) -> None:
-        self.findings.append(
-            Finding(severity=severity, code=code, city=self.city.slug, message=message,
-                    suggestion=suggestion, **where)  # type: ignore[arg-type]
-        )
 
 
 def import_reasonmap(city: City, raw: dict[str, list[str]]) -> tuple[Network, list[Finding]]:
@@ -70,17 +40,18 @@ def import_reasonmap(city: City, raw: dict[str, list[str]]) -> tuple[Network, li
 
     Returns the network and the findings about the source and the manifest overrides.
     """
-    out = _Collector(city)
+    out = FindingList(city.slug)
     occurrences = _read_occurrences(city, raw, out)
-    station_of = _assign_stations(city, occurrences, out)
-    stations = _build_stations(city, occurrences, station_of, out)
+    groups = _split_groups(city, occurrences, out)
+    station_of = _assign_stations(city, occurrences, groups)
+    stations = _build_stations(city, occurrences, station_of, groups, out)
     lines = _build_lines(city, raw, occurrences, station_of, stations, out)
     for line in lines.values():
         for sid in line.station_ids:
             stations[sid].lines.append(line.id)
     for station in stations.values():
         station.lines.sort()
-    out.findings += check_source_names(city, occurrences, station_of)
+    out += check_source_names(city, occurrences, station_of)
     network = Network(
         city=city.slug,
         country=city.country,
@@ -89,10 +60,10 @@ def import_reasonmap(city: City, raw: dict[str, list[str]]) -> tuple[Network, li
         stations=stations,
         lines=lines,
     )
-    return network, out.findings
+    return network, out
 
 
-def _read_occurrences(city: City, raw: dict[str, list[str]], out: _Collector) -> list[Occurrence]:
+def _read_occurrences(city: City, raw: dict[str, list[str]], out: FindingList) -> list[Occurrence]:
     used_corrections: set[str] = set()
     occurrences: list[Occurrence] = []
     for line_name, entries in raw.items():
@@ -116,9 +87,9 @@ def _read_occurrences(city: City, raw: dict[str, list[str]], out: _Collector) ->
     return occurrences
 
 
-def _split_groups(city: City, occurrences: list[Occurrence], out: _Collector) -> dict[tuple[str, int], str]:
-    """(occurrence line, index) → split group for names that denote several stations."""
-    assigned: dict[tuple[str, int], str] = {}
+def _split_groups(city: City, occurrences: list[Occurrence], out: FindingList) -> dict[Where, tuple[str, str]]:
+    """(line, index) → (split group, label) for names that denote several stations."""
+    assigned: dict[Where, tuple[str, str]] = {}
     by_key: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in occurrences:
         by_key[occ.key].append(occ)
@@ -140,14 +111,13 @@ def _split_groups(city: City, occurrences: list[Occurrence], out: _Collector) ->
                             f"but {name!r} is not there", "fix the line name or occurrence number",
                             line=line_name, station=name)
                 for hit in hits:
-                    where = (hit.line, hit.index)
-                    if where in assigned and assigned[where] != group:
+                    if hit.where in assigned and assigned[hit.where][0] != group:
                         out.add("error", "split-ambiguous",
-                                f"{name!r} on {hit.line} is in split groups {assigned[where]!r} and {group!r}",
+                                f"{name!r} on {hit.line} is in split groups {assigned[hit.where][0]!r} and {group!r}",
                                 "name each occurrence in exactly one group", line=hit.line, station=name)
-                    assigned[where] = group
+                    assigned[hit.where] = (group, spec["label"])
         for occ in occs:
-            if (occ.line, occ.index) not in assigned:
+            if occ.where not in assigned:
                 out.add("error", "split-unassigned",
                         f"{name!r} on {occ.line} (occurrence {occ.number}) is in no split group",
                         f"add {occ.line!r} or '{occ.line}:{occ.number}' to one group",
@@ -155,11 +125,11 @@ def _split_groups(city: City, occurrences: list[Occurrence], out: _Collector) ->
     return assigned
 
 
-def _assign_stations(city: City, occurrences: list[Occurrence], out: _Collector) -> dict[tuple[str, int], str]:
+def _assign_stations(city: City, occurrences: list[Occurrence],
+                     groups: dict[Where, tuple[str, str]]) -> dict[Where, str]:
     """(line, index) → station id. Same name means same station unless a split says otherwise."""
-    groups = _split_groups(city, occurrences, out)
-    station_key: dict[tuple[str, int], tuple[str, str]] = {
-        (o.line, o.index): (o.key, groups.get((o.line, o.index), "")) for o in occurrences
+    station_key: dict[Where, tuple[str, str]] = {
+        o.where: (o.key, groups[o.where][0] if o.where in groups else "") for o in occurrences
     }
     first_name: dict[str, str] = {}
     for occ in occurrences:
@@ -199,22 +169,14 @@ def _strip_generic_suffix(name: str) -> str:
     return name
 
 
-def _build_stations(city: City, occurrences: list[Occurrence], station_of: dict[tuple[str, int], str],
-                    out: _Collector) -> dict[str, Station]:
-    labels = {
-        (occ.line, occ.index): spec["label"]
-        for split in city.station_splits
-        for spec in split["groups"].values()
-        for occ in occurrences
-        if occ.key == match_key(split["name"])
-        and any(t == occ.line or t == f"{occ.line}:{occ.number}" for t in spec["on"])
-    }
+def _build_stations(city: City, occurrences: list[Occurrence], station_of: dict[Where, str],
+                    groups: dict[Where, tuple[str, str]], out: FindingList) -> dict[str, Station]:
     stations: dict[str, Station] = {}
     for occ in occurrences:
-        sid = station_of[(occ.line, occ.index)]
+        sid = station_of[occ.where]
         station = stations.get(sid)
         if station is None:
-            label = labels.get((occ.line, occ.index))
+            label = groups[occ.where][1] if occ.where in groups else None
             station = Station(id=sid, names={city.station_language: occ.name}, disambiguation=label)
             plain = without_parentheticals(occ.name)
             if plain != occ.name:
@@ -239,8 +201,8 @@ def _build_stations(city: City, occurrences: list[Occurrence], station_of: dict[
 
 
 def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurrence],
-                 station_of: dict[tuple[str, int], str], stations: dict[str, Station],
-                 out: _Collector) -> dict[str, Line]:
+                 station_of: dict[Where, str], stations: dict[str, Station],
+                 out: FindingList) -> dict[str, Line]:
     by_line: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in occurrences:
         by_line[occ.line].append(occ)
@@ -248,7 +210,7 @@ def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurr
     for line_name in raw:
         override = city.lines.get(line_name, {})
         occs = by_line.get(line_name, [])
-        sequence = [station_of[(o.line, o.index)] for o in occs]
+        sequence = [station_of[o.where] for o in occs]
         loop = bool(override.get("loop", False))
         if len(sequence) > 2 and sequence[0] == sequence[-1]:
             sequence, loop = sequence[:-1], True
@@ -269,7 +231,7 @@ def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurr
 
 
 def _variants(city: City, line_name: str, occs: list[Occurrence], sequence: list[str],
-              override: dict[str, Any], out: _Collector) -> list[list[str]]:
+              override: dict[str, Any], out: FindingList) -> list[list[str]]:
     """One variant for a simple line; prefix + tail for each tail of a branched line."""
     marked = [o for o in occs if BRANCH_START in o.parsed.markers]
     branch = override.get("branch")
@@ -308,7 +270,24 @@ def _variants(city: City, line_name: str, occs: list[Occurrence], sequence: list
                     f"{line_name} marks {occ.name!r} as a branch start, but the manifest forks at "
                     f"{branch['fork']!r}", "check which station the branch leaves from",
                     line=line_name, station=occ.name)
-    return [sequence[:tail], sequence[: fork + 1] + sequence[tail:]]
+    return _rides_through_fork(sequence, fork, tail, branch.get("shared", "prefix"))
+
+
+def _rides_through_fork(sequence: list[str], fork: int, tail: int, shared: str) -> list[list[str]]:
+    """The two rides of a Y-shaped line whose three arms meet at `sequence[fork]`.
+
+    The source lists the `prefix` arm up to the fork, then the `first_tail` arm, then the
+    `second_tail` arm, each tail running outward from the fork. Both services ride the `shared`
+    arm; each of the other two arms is the far end of one service.
+    """
+    outward = {
+        "prefix": sequence[:fork][::-1],
+        "first_tail": sequence[fork + 1 : tail],
+        "second_tail": sequence[tail:],
+    }
+    rides = [outward[arm][::-1] + [sequence[fork]] + outward[shared] for arm in outward if arm != shared]
+    # Keep the source's riding direction where it is unambiguous: from the prefix's terminus.
+    return [ride[::-1] for ride in rides] if shared == "prefix" else rides
 
 
 def _line_names(city: City, line_name: str, override: dict[str, Any]) -> dict[str, str]:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from curation.cities import City
 from curation.names import TRANSFER, has_cjk, match_key, parentheticals
-from curation.network.quality import Finding
+from curation.network.occurrence import Occurrence, Where
+from curation.network.quality import FindingList
 
 # Two names are a suspected typo when their words are equal but for punctuation, one extra
 # trailing word, or one word that is an abbreviation of the other (at most this many letters,
@@ -27,39 +27,32 @@ _GENERIC_WORDS = frozenset({"station", "stations", "staton"})
 _DIRECTIONS = frozenset({"east", "west", "north", "south", "e", "w", "n", "s"})
 
 
-def check_source_names(city: City, occurrences: Iterable, station_of: dict[tuple[str, int], str]) -> list[Finding]:
+def check_source_names(city: City, occurrences: list[Occurrence],
+                       station_of: dict[Where, str]) -> FindingList:
     """All findings about the source strings of `city` (occurrences from the importer)."""
-    occs = list(occurrences)
-    findings: list[Finding] = []
-    findings += _near_duplicates(city, occs)
-    findings += _suffixes(city, occs)
-    findings += _parentheticals_and_spacing(city, occs)
-    findings += _duplicates_on_line(city, occs, station_of)
-    findings += _partial_transfer_marks(city, occs, station_of)
-    return findings
+    out = FindingList(city.slug)
+    _near_duplicates(city, occurrences, out)
+    _suffixes(city, occurrences, out)
+    _parentheticals_and_spacing(occurrences, out)
+    _duplicates_on_line(occurrences, station_of, out)
+    _partial_transfer_marks(occurrences, station_of, out)
+    return out
 
 
-def _finding(city: City, severity: str, code: str, message: str, suggestion: str, **where: object) -> Finding:
-    return Finding(severity=severity, code=code, city=city.slug, message=message,  # type: ignore[arg-type]
-                   suggestion=suggestion, **where)  # type: ignore[arg-type]
-
-
-def _near_duplicates(city: City, occs: list) -> list[Finding]:
+def _near_duplicates(city: City, occs: list[Occurrence], out: FindingList) -> None:
     names = sorted({o.parsed.name for o in occs})
     tokens = {n: _tokens(n) for n in names}
-    findings = []
     for i, a in enumerate(names):
         for b in names[i + 1 :]:
             if not _look_alike(tokens[a], tokens[b]):
                 continue
-            findings.append(_finding(
-                city, "warning", "near-duplicate-name",
+            out.add(
+                "warning", "near-duplicate-name",
                 f"{a!r} and {b!r} differ only slightly: one may be a misspelling of the other",
                 f"if they are one station, add `corrections.{a!r} = {b!r}` (or the reverse) to "
                 f"{city.manifest_path.name}; if they are two, nothing to do",
                 station=a, fixed_by=_correction_between(city, a, b),
-            ))
-    return findings
+            )
 
 
 def _tokens(name: str) -> list[str]:
@@ -113,7 +106,7 @@ def _correction_between(city: City, a: str, b: str) -> str | None:
     return None
 
 
-def _usual_suffix(city: City, occs: list) -> str | None:
+def _usual_suffix(occs: list[Occurrence]) -> str | None:
     names = {o.parsed.name for o in occs}
     for suffix in (" Station", "站"):
         if sum(n.endswith(suffix) for n in names) >= 0.6 * len(names):
@@ -121,55 +114,50 @@ def _usual_suffix(city: City, occs: list) -> str | None:
     return None
 
 
-def _suffixes(city: City, occs: list) -> list[Finding]:
-    suffix = _usual_suffix(city, occs)
+def _suffixes(city: City, occs: list[Occurrence], out: FindingList) -> None:
+    suffix = _usual_suffix(occs)
     if suffix is None:
-        return []
-    findings = []
+        return
     for name in sorted({o.parsed.name for o in occs}):
         fixed = f"corrections.{name!r}" if name in city.corrections else None
         doubled = suffix.strip() + suffix
         if name.endswith(doubled):
-            findings.append(_finding(
-                city, "warning", "suffix-doubled", f"{name!r} repeats the suffix {suffix.strip()!r}",
-                f"add `corrections.{name!r} = {name[: -len(suffix)]!r}`", station=name, fixed_by=fixed))
+            out.add(
+                "warning", "suffix-doubled", f"{name!r} repeats the suffix {suffix.strip()!r}",
+                f"add `corrections.{name!r} = {name[: -len(suffix)]!r}`", station=name, fixed_by=fixed)
         elif not name.endswith(suffix):
             last = name.split()[-1] if suffix.startswith(" ") else name[-1:]
             if suffix.startswith(" ") and fuzz.ratio(last, suffix.strip()) >= SUFFIX_TYPO_RATIO:
                 corrected = name[: -len(last)] + suffix.strip()
-                findings.append(_finding(
-                    city, "warning", "suffix-misspelt",
+                out.add(
+                    "warning", "suffix-misspelt",
                     f"{name!r} ends in {last!r}, which looks like a misspelt {suffix.strip()!r}",
-                    f"add `corrections.{name!r} = {corrected!r}`", station=name, fixed_by=fixed))
+                    f"add `corrections.{name!r} = {corrected!r}`", station=name, fixed_by=fixed)
             else:
-                findings.append(_finding(
-                    city, "warning", "suffix-missing",
+                out.add(
+                    "warning", "suffix-missing",
                     f"{name!r} lacks the suffix {suffix.strip()!r} that the city's other names carry",
                     f"add `corrections.{name!r} = {name + suffix!r}` if it is a station like the others",
-                    station=name, fixed_by=fixed))
-    return findings
+                    station=name, fixed_by=fixed)
 
 
-def _parentheticals_and_spacing(city: City, occs: list) -> list[Finding]:
-    findings = []
+def _parentheticals_and_spacing(occs: list[Occurrence], out: FindingList) -> None:
     for source in sorted({o.parsed.source for o in occs}):
         if source != source.strip() or "  " in source:
-            findings.append(_finding(
-                city, "warning", "whitespace", f"{source!r} has stray white space",
-                "nothing to do: names are trimmed on import", station=source.strip(), fixed_by="automatic"))
+            out.add(
+                "warning", "whitespace", f"{source!r} has stray white space",
+                "nothing to do: names are trimmed on import", station=source.strip(), fixed_by="automatic")
     for name in sorted({o.name for o in occs}):
         inner = parentheticals(name)
         if inner:
-            findings.append(_finding(
-                city, "warning", "parenthetical",
+            out.add(
+                "warning", "parenthetical",
                 f"{name!r} carries a parenthetical ({', '.join(inner)})",
                 "the name without it is added as an alias; add the parenthetical's own name as an "
-                "alias under [aliases] if the map uses it", station=name, fixed_by="automatic alias"))
-    return findings
+                "alias under [aliases] if the map uses it", station=name, fixed_by="automatic alias")
 
 
-def _duplicates_on_line(city: City, occs: list, station_of: dict[tuple[str, int], str]) -> list[Finding]:
-    findings = []
+def _duplicates_on_line(occs: list[Occurrence], station_of: dict[Where, str], out: FindingList) -> None:
     by_line: dict[str, list] = defaultdict(list)
     for occ in occs:
         by_line[occ.line].append(occ)
@@ -180,32 +168,30 @@ def _duplicates_on_line(city: City, occs: list, station_of: dict[tuple[str, int]
             if count < 2 or (count == 2 and repeated[0].index == 0 and repeated[1].index == len(line_occs) - 1):
                 continue  # a closed loop repeats its first station at the end
             distinct = len({station_of[(o.line, o.index)] for o in repeated}) == count
-            findings.append(_finding(
-                city, "warning", "duplicate-on-line",
+            out.add(
+                "warning", "duplicate-on-line",
                 f"{line} lists {repeated[0].name!r} {count} times "
                 f"(positions {', '.join(str(o.index) for o in repeated)})",
                 "if these are different stations of the same name, add a [[station_splits]] entry; "
                 "otherwise remove the repeat with a correction upstream",
                 line=line, station=repeated[0].name,
-                fixed_by=f"station_splits[{repeated[0].name!r}]" if distinct else None))
-    return findings
+                fixed_by=f"station_splits[{repeated[0].name!r}]" if distinct else None)
 
 
-def _partial_transfer_marks(city: City, occs: list, station_of: dict[tuple[str, int], str]) -> list[Finding]:
+def _partial_transfer_marks(occs: list[Occurrence], station_of: dict[Where, str],
+                            out: FindingList) -> None:
     marks: dict[str, dict[str, bool]] = defaultdict(dict)
     names: dict[str, str] = {}
     for occ in occs:
         sid = station_of[(occ.line, occ.index)]
         names[sid] = occ.name
         marks[sid][occ.line] = marks[sid].get(occ.line, False) or TRANSFER in occ.parsed.markers
-    findings = []
     for sid, by_line in sorted(marks.items()):
         marked = sorted(line for line, m in by_line.items() if m)
         unmarked = sorted(line for line, m in by_line.items() if not m)
         if marked and unmarked:
-            findings.append(_finding(
-                city, "warning", "transfer-mark-partial",
+            out.add(
+                "warning", "transfer-mark-partial",
                 f"{names[sid]!r} is marked as a transfer on {', '.join(marked)} but not on {', '.join(unmarked)}",
                 "nothing to do for routing (transfers follow shared stations); check the source "
-                "if the lines do not really meet here", station=names[sid]))
-    return findings
+                "if the lines do not really meet here", station=names[sid])

@@ -7,16 +7,13 @@ from collections import Counter
 import networkx as nx
 
 from curation.network.model import Network
-from curation.network.quality import Finding
+from curation.network.quality import FindingList
 
 
-def validate_network(network: Network) -> list[Finding]:
+def validate_network(network: Network) -> FindingList:
     """Every structural problem of `network`, in one pass."""
-    findings: list[Finding] = []
-
-    def add(severity: str, code: str, message: str, suggestion: str, **where: object) -> None:
-        findings.append(Finding(severity=severity, code=code, city=network.city,  # type: ignore[arg-type]
-                                message=message, suggestion=suggestion, **where))  # type: ignore[arg-type]
+    findings = FindingList(network.city)
+    add = findings.add
 
     for line in network.lines.values():
         if not line.variants or any(len(v) < 2 for v in line.variants):

@@ -43,13 +43,23 @@ def test_branched_lines_are_variants_sharing_the_fork(built):
     for slug, line_ids in BRANCHED.items():
         for lid in line_ids:
             first, second = built[slug].network.lines[lid].variants
-            shared = [a for a, b in zip(first, second, strict=False) if a == b]
-            assert first[0] == second[0] and first[-1] != second[-1], (slug, lid)
-            fork = shared[-1]
-            assert first.index(fork) == second.index(fork) == len(shared) - 1
+            shared = [s for s in first if s in second]
+            assert len(shared) >= 2, (slug, lid)
+            # both rides share one contiguous run (trunk up to the fork) at the same end, and differ at the other
+            if first[0] == second[0]:
+                assert first[: len(shared)] == second[: len(shared)] == shared and first[-1] != second[-1]
+            else:
+                assert first[-len(shared) :] == second[-len(shared) :] == shared and first[0] != second[0]
     hangzhou6 = [f for f in findings(built["hangzhou"], "branch-not-modelled")]
     assert [f.severity for f in hangzhou6] == ["info"] and hangzhou6[0].fixed_by
     assert not [f for r in built.values() for f in findings(r, "branch-not-modelled") if f.severity != "info"]
+
+
+def test_shanghai_branch_services_share_the_right_arm(built):
+    line10 = built["shanghai"].network.lines["line-10"].variants
+    assert [(v[0], v[-1]) for v in line10] == [("hong-qiao-huo-che", "ji-long-lu"), ("hang-zhong-lu", "ji-long-lu")]
+    line11 = built["shanghai"].network.lines["line-11"].variants
+    assert [(v[0], v[-1]) for v in line11] == [("jia-ding-bei", "di-shi-ni"), ("hua-qiao", "di-shi-ni")]
 
 
 def test_branch_ave_is_a_station(built):

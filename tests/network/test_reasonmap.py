@@ -28,6 +28,15 @@ def test_branch_right_after_the_fork(scratch_cities):
     assert line.names == {"en": "Line 5", "zh": "5号线"}
 
 
+def test_shared_arm_other_than_the_prefix(scratch_cities):
+    """Shanghai Line 10's shape: services run P–A and B–A, so both ride the first tail."""
+    stations = {"L": ["P1", "P2", "F", "A1", "A2", "B1", "B2"]}
+    scratch_cities("shared", embedded_manifest(
+        '[lines."L"]\nbranch = { fork = "F", second_tail = "B1", shared = "first_tail" }\n'), stations)
+    line = build("shared").network.lines["line-l"]
+    assert line.variants == [["p1", "p2", "f", "a1", "a2"], ["b2", "b1", "f", "a1", "a2"]]
+
+
 def test_branch_marker_without_override_is_a_warning_naming_the_fix(scratch_cities):
     scratch_cities("nofork", embedded_manifest(),
                    {"Line B": ["A Station", "B Station (Branch-starting Station)", "C Station", "D Station"]})
