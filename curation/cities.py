@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -59,6 +60,11 @@ class City:
     def manifest_path(self) -> Path:
         return self.folder / MANIFEST_NAME
 
+    def has_source(self, kind: str, data_root: Path) -> bool:
+        """Whether source `kind` is declared and present."""
+        source = self.sources.get(kind)
+        return source is not None and source.resolve(self.folder, data_root).is_file()
+
     def source_path(self, kind: str, data_root: Path) -> Path:
         """Where source `kind` lives; raises `SourceError` with a way to get it when it is missing."""
         source = self.sources.get(kind)
@@ -92,14 +98,16 @@ def city_slugs(root: Path | None = None) -> list[str]:
 
 
 def load_city(slug: str, root: Path | None = None) -> City:
-    """Load and validate `cities/<slug>/city.toml`."""
+    """Load and validate `cities/<slug>/city.toml` (the slug is matched case-insensitively)."""
     base = root or cities_dir()
-    check_slug(slug)
+    slug = check_slug(slug.lower())
     folder = base / slug
     manifest = folder / MANIFEST_NAME
     if not manifest.is_file():
-        known = ", ".join(city_slugs(base)) or "none"
-        raise UnknownCityError(f"unknown city {slug!r} (known: {known})", base)
+        known = city_slugs(base)
+        close = difflib.get_close_matches(slug, known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise UnknownCityError(f"unknown city {slug!r}; {hint}known: {', '.join(known) or 'none'}", base)
     try:
         data = tomllib.loads(manifest.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -32,3 +32,7 @@ class FetchError(MapcurateError):
 
 class NetworkValidationError(MapcurateError):
     """A built network has errors; the quality report lists all of them."""
+
+
+class OutputError(MapcurateError):
+    """An output folder or file cannot be written."""

@@ -20,15 +20,18 @@ def test_every_project_manifest_loads_and_names_its_sources():
             assert city.sources["map"].path == f"maps/{city.country}/{slug}.png"
 
 
-@pytest.mark.parametrize("bad", ["../../etc", "Hangzhou", "new-york", "", "a/b", "."])
+@pytest.mark.parametrize("bad", ["../../etc", "new-york", "", "a/b", ".", "hang zhou"])
 def test_slugs_with_paths_or_capitals_are_rejected(bad):
     with pytest.raises(UnknownCityError, match="slug"):
         check_slug(bad)
 
 
-def test_unknown_city_lists_the_known_ones():
+def test_unknown_city_lists_the_known_ones_and_suggests_one():
     with pytest.raises(UnknownCityError, match=r"unknown city 'atlantis'.*hangzhou"):
         load_city("atlantis")
+    with pytest.raises(UnknownCityError, match="did you mean 'hangzhou'"):
+        load_city("hangzou")
+    assert load_city("Hangzhou").slug == "hangzhou"
 
 
 def test_malformed_toml_names_the_file(scratch_cities):

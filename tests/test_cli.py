@@ -18,7 +18,7 @@ def files_under(folder: Path) -> list[Path]:
 def test_demo_builds_the_embedded_city(runner, tmp_path):
     result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
-    assert "demo" in result.output and "wrote 1 city" in result.output
+    assert "demo" in result.output and "quality.json for 1 city" in result.output
     graph = json.loads((tmp_path / "demo" / "graph.json").read_text())
     assert {line["id"] for line in graph["lines"]} == {"red-line", "blue-line", "green-line", "yellow-line"}
 
@@ -28,8 +28,44 @@ def test_build_graph_with_errors_exits_1_and_writes_only_the_report(runner, scra
     out = tmp_path / "out"
     result = runner.invoke(app, ["build-graph", "--city", "repeat", "--out", str(out)])
     assert result.exit_code == 1
-    assert "station-repeated" in result.output and "graph.json NOT written" in result.output
+    assert "station-repeated" in result.output and "only quality.json written for repeat" in result.output
     assert files_under(out) == [out / "repeat" / "quality.json"]
+
+
+def test_a_failed_rebuild_removes_the_stale_graph(runner, scratch_cities, tmp_path):
+    folder = scratch_cities("flaky", embedded_manifest(), {"L": ["A", "B", "C"]})
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["build-graph", "--city", "flaky", "--out", str(out)]).exit_code == 0
+    assert (out / "flaky" / "graph.json").is_file()
+    (folder / "stations.json").write_text(json.dumps({"L": ["A", "B", "A", "C"]}), encoding="utf-8")
+    assert runner.invoke(app, ["build-graph", "--city", "flaky", "--out", str(out)]).exit_code == 1
+    assert files_under(out) == [out / "flaky" / "quality.json"]
+
+
+def test_unwritable_output_is_one_line_and_writes_nothing(runner, scratch_cities, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(app, ["demo", "--out", str(blocker)])
+    assert result.exit_code == 2 and "cannot create the output folder" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    scratch_cities("second", embedded_manifest(), {"L": ["A", "B"]})
+    out = tmp_path / "out"
+    (out / "second" / "graph.json").mkdir(parents=True)
+    result = runner.invoke(app, ["build-graph", "--all", "--out", str(out)])
+    assert result.exit_code == 2 and "graph.json: is a folder" in result.stderr
+    assert files_under(out) == []
+
+
+def test_paths_with_brackets_are_printed_as_they_are(runner, tmp_path):
+    root = tmp_path / "d[x]"
+    result = runner.invoke(app, ["build-graph", "--city", "miami", "--data-root", str(root)])
+    assert f"{root}/stations/america/miami.json" in result.stderr
+
+
+def test_suggestions_with_brackets_are_printed_as_they_are(runner, scratch_cities, tmp_path):
+    scratch_cities("repeat", embedded_manifest(), {"L": ["A", "B", "A"]})
+    result = runner.invoke(app, ["build-graph", "--city", "repeat", "--out", str(tmp_path / "o")])
+    assert "split same-named stations with [[station_splits]]" in result.output
 
 
 @pytest.mark.parametrize(
@@ -75,7 +111,19 @@ def test_build_graph_all_on_the_real_data(runner, data_root, tmp_path):
     assert result.exit_code == 0, result.output
     assert len(list(tmp_path.glob("*/graph.json"))) == 30
     assert not (tmp_path / "demo").exists()
-    assert "hangzhou" in result.output and "wrote 30 cities" in result.output
+    assert "hangzhou" in result.output and "quality.json for 30 cities" in result.output
+
+
+def test_skip_missing_builds_the_cities_that_are_present(runner, data_root, tmp_path):
+    partial = tmp_path / "data"
+    (partial / "stations/america").mkdir(parents=True)
+    (partial / "stations/america/miami.json").write_bytes((data_root / "stations/america/miami.json").read_bytes())
+    args = ["build-graph", "--all", "--data-root", str(partial), "--out", str(tmp_path / "out")]
+    assert runner.invoke(app, args).exit_code == 2
+    result = runner.invoke(app, [*args, "--skip-missing"])
+    assert result.exit_code == 0, result.output
+    assert [p.parent.name for p in (tmp_path / "out").glob("*/graph.json")] == ["miami"]
+    assert "skipped (no station list" in result.output
 
 
 def test_build_graph_city_uses_the_data_root_env(runner, data_root, tmp_path, monkeypatch):

@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from curation.cities import City, city_slugs, load_city
 from curation.errors import MapcurateError
@@ -39,7 +40,7 @@ def one_line_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MapcurateError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
@@ -21,7 +22,8 @@ from curation.cli.common import (
     one_line_errors,
     selected_cities,
 )
-from curation.cli.render import findings_table, summary_table
+from curation.cli.render import findings_table, plural, summary_table
+from curation.errors import MapcurateError
 from curation.network.build import BuildResult, build_cities
 
 
@@ -36,6 +38,11 @@ class Shown(StrEnum):
 FindingsOption = Annotated[Shown, typer.Option("--findings", help="Findings to list: open (not fixed), all, none.")]
 
 
+SkipMissingOption = Annotated[
+    bool, typer.Option("--skip-missing", help="With --all: skip cities whose station list is not in the data root.")
+]
+
+
 @one_line_errors
 def build_graph(
     city: CityOption = None,
@@ -43,13 +50,19 @@ def build_graph(
     data_root: DataRootOption = None,
     out: OutOption = Path("exports"),
     findings: FindingsOption = Shown.open,
+    skip_missing: SkipMissingOption = False,
 ) -> None:
     """Build the canonical network(s): graph.json + quality.json in <out>/<city>/.
 
-    Example: MAPCURATE_DATA=../shared/data mapcurate build-graph --city hangzhou
+    Example: mapcurate build-graph --city hangzhou --data-root ~/mapcurate-data
     """
     cities = selected_cities(city, all_cities)
     root = data_root_or_default(data_root)
+    if skip_missing:
+        missing = [c.slug for c in cities if not c.has_source("stations", root)]
+        cities = [c for c in cities if c.slug not in missing]
+        if missing:
+            console.print(f"skipped (no station list in {escape(str(root))}): {', '.join(missing)}")
     if len(cities) > 1:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                       console=console, transient=True) as progress:
@@ -74,11 +87,14 @@ def _report(results: list[BuildResult], out: Path, findings: Shown) -> None:
         shown = [f for f in result.report.findings
                  if findings is Shown.all or (findings is Shown.open and f.fixed_by is None)]
         if shown and (len(results) == 1 or result.report.errors):
-            console.print(findings_table(shown, f"{result.network.city}: {len(shown)} {findings} findings"))
+            kind = "" if findings is Shown.all else "open "
+            console.print(findings_table(shown, f"{result.network.city}: {plural(len(shown), kind + 'finding')}"))
     failed = [r.network.city for r in results if not r.ok]
-    console.print(f"wrote {len(results)} cit{'y' if len(results) == 1 else 'ies'} to {out}/"
-                  + (f"; graph.json NOT written for: {', '.join(failed)} (see quality.json)" if failed else ""))
+    built = len(results) - len(failed)
+    console.print(f"wrote graph.json and quality.json for {plural(built, 'city')} to {escape(str(out))}/")
     if failed:
+        console.print(f"[bold red]errors:[/] only quality.json written for {', '.join(failed)} "
+                      "(graph.json removed); the findings above say what to fix")
         raise typer.Exit(1)
 
 
@@ -86,25 +102,31 @@ def _report(results: list[BuildResult], out: Path, findings: Shown) -> None:
 def cities(data_root: DataRootOption = None) -> None:
     """List the cities, their sources and curation overrides."""
     root = data_root_or_default(data_root)
-    table = Table(title=f"Cities (data root: {root})", title_justify="left")
+    table = Table(title=f"Cities (data root: {escape(str(root))})", title_justify="left")
     for header in ("city", "name", "country", "station list", "map", "overrides"):
         table.add_column(header)
     for slug in city_slugs():
-        city = load_city(slug)
+        try:
+            city = load_city(slug)
+        except MapcurateError as exc:
+            table.add_row(slug, "", "", "", "", f"[red]bad manifest: {escape(str(exc))}[/]")
+            continue
         cells = []
         for kind in ("stations", "map"):
-            source = city.sources.get(kind)
-            if source is None:
+            if kind not in city.sources:
                 cells.append("—")
-                continue
-            present = source.resolve(city.folder, root).is_file()
-            cells.append(("embedded" if source.embedded else "present") if present else "[red]missing[/]")
+            elif city.has_source(kind, root):
+                cells.append("embedded" if city.sources[kind].embedded else "present")
+            else:
+                cells.append("[red]missing[/]")
         overrides = {
-            "corrections": len(city.corrections), "splits": len(city.station_splits),
-            "loops": sum(bool(v.get("loop")) for v in city.lines.values()),
-            "branches": sum("branch" in v for v in city.lines.values()),
-            "colours": sum("color" in v for v in city.lines.values()),
+            "correction": len(city.corrections), "split": len(city.station_splits),
+            "alias": sum(map(len, city.aliases.values())), "distinct pair": len(city.distinct),
+            "loop": sum(bool(v.get("loop")) for v in city.lines.values()),
+            "branch": sum("branch" in v for v in city.lines.values()),
+            "line name": sum("names" in v for v in city.lines.values()),
+            "colour": sum("color" in v for v in city.lines.values()),
         }
-        summary = ", ".join(f"{n} {k}" for k, n in overrides.items() if n) or "none"
-        table.add_row(slug, city.names["en"], city.country, *cells, summary)
+        summary = ", ".join(plural(n, k) for k, n in overrides.items() if n) or "none"
+        table.add_row(slug, escape(city.names["en"]), city.country, *cells, summary)
     console.print(table)

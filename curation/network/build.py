@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any
 
 from curation.atomic import write_json_atomic
 from curation.cities import City
-from curation.errors import SourceError
+from curation.errors import OutputError, SourceError
 from curation.network.model import Network
 from curation.network.quality import QualityReport
 from curation.network.reasonmap import import_reasonmap
@@ -36,15 +37,28 @@ class BuildResult:
 def read_station_list(path: Path) -> dict[str, list[str]]:
     """Read a ReasonMap station list, rejecting anything but {line name: [station names]}."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"))
+        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=_unique_keys)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"not valid JSON: {exc}", path) from exc
+    except ValueError as exc:
+        raise SourceError(str(exc), path) from exc
     if not isinstance(data, dict) or not data:
         raise SourceError("must be a non-empty JSON object mapping line names to station lists", path)
     for line, stations in data.items():
-        if not isinstance(stations, list) or not all(isinstance(s, str) and s.strip() for s in stations):
-            raise SourceError(f"line {line!r} must be a list of non-empty station names", path)
+        if not isinstance(stations, list) or len(stations) < 2:
+            raise SourceError(f"line {line!r} must be a list of at least two station names", path)
+        for index, station in enumerate(stations):
+            if not isinstance(station, str) or not station.strip():
+                raise SourceError(f"line {line!r}, position {index}: expected a station name, got {station!r}", path)
     return data
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [key for key, _ in pairs]
+    repeated = sorted({key for key in keys if keys.count(key) > 1})
+    if repeated:
+        raise ValueError(f"line {repeated[0]!r} is listed more than once")
+    return dict(pairs)
 
 
 def build_network(city: City, data_root: Path) -> BuildResult:
@@ -70,13 +84,34 @@ def _provenance(city: City, stations_path: Path, data_root: Path) -> dict[str, A
 
 
 def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
-    """Write `quality.json` always and `graph.json` only for a network without errors."""
-    written = [out_dir / QUALITY_FILE]
-    write_json_atomic(out_dir / QUALITY_FILE, result.report.to_dict())
-    if result.ok:
-        write_json_atomic(out_dir / GRAPH_FILE, result.network.to_dict())
-        written.append(out_dir / GRAPH_FILE)
-    return written
+    """Write `quality.json` always and `graph.json` only for a network without errors.
+
+    A failed build removes the `graph.json` of an earlier build, so that a folder never pairs
+    a fresh report with a stale graph.
+    """
+    graph = out_dir / GRAPH_FILE
+    try:
+        write_json_atomic(out_dir / QUALITY_FILE, result.report.to_dict())
+        if result.ok:
+            write_json_atomic(graph, result.network.to_dict())
+            return [out_dir / QUALITY_FILE, graph]
+        graph.unlink(missing_ok=True)
+        return [out_dir / QUALITY_FILE]
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir) from exc
+
+
+def prepare_output(out_dir: Path) -> None:
+    """Create `out_dir` and check that its files can be replaced, before any is written."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc.strerror or exc}", exc.filename or out_dir) from exc
+    for name in (GRAPH_FILE, QUALITY_FILE):
+        if (out_dir / name).is_dir():
+            raise OutputError("is a folder, but an output file must go here", out_dir / name)
+    if not os.access(out_dir, os.W_OK):
+        raise OutputError("output folder is not writable", out_dir)
 
 
 def load_network(path: Path) -> Network:
@@ -98,6 +133,8 @@ def build_cities(cities: list[City], data_root: Path, out_root: Path,
         results.append(build_network(city, data_root))
         if on_built:
             on_built(city.slug)
+    for result in results:
+        prepare_output(out_root / result.network.city)
     for result in results:
         write_outputs(result, out_root / result.network.city)
     return results

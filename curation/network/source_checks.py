@@ -56,14 +56,17 @@ def _near_duplicates(city: City, occs: list[Occurrence], out: FindingList) -> No
 
 
 def _tokens(name: str) -> list[str]:
+    """Words of a name without its generic suffix (`Station`, `站`)."""
     words = _WORD.findall(match_key(name))
     while words and words[-1] in _GENERIC_WORDS:
         words = words[:-1]
+    if words and has_cjk(words[-1]) and len(words[-1]) > 2 and words[-1].endswith("站"):
+        words[-1] = words[-1][:-1]
     return words
 
 
 def _look_alike(a: list[str], b: list[str]) -> bool:
-    """Same words up to punctuation, one abbreviated or slightly misspelt word, or one extra word."""
+    """Same words up to punctuation or suffix, one abbreviated or slightly misspelt word, or one extra word."""
     if "".join(a) == "".join(b):
         return True
     if any(has_cjk(word) for word in a + b):

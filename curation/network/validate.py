@@ -1,4 +1,9 @@
-"""Structural validation of a built network: errors block the build, warnings are reported."""
+"""Structural validation of a built network: errors block the build, warnings are reported.
+
+Findings name lines and stations as the city's curators write them (source line names, station
+names after corrections, with the split label where one name is several stations), like the
+source checks do, and give the ids in the message.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections import Counter
 
 import networkx as nx
 
-from curation.network.model import Network
+from curation.network.model import Line, Network, Station
 from curation.network.quality import FindingList
 
 
@@ -15,44 +20,62 @@ def validate_network(network: Network) -> FindingList:
     findings = FindingList(network.city)
     add = findings.add
 
+    def station_name(sid: str) -> str:
+        station = network.stations.get(sid)
+        return _station_label(station) if station is not None else sid
+
+    def line_names(station: Station) -> str:
+        return ", ".join(_line_label(network.lines[lid]) for lid in station.lines if lid in network.lines)
+
     for line in network.lines.values():
+        name = _line_label(line)
         if not line.variants or any(len(v) < 2 for v in line.variants):
-            add("error", "line-empty", f"line {line.id} has a variant with fewer than two stations",
-                "check the source list and the branch override", line=line.id)
+            add("error", "line-empty", f"{name} ({line.id}) has a ride with fewer than two stations",
+                "check the source list and the branch override", line=name)
             continue
         for variant in line.variants:
             for sid, count in sorted(Counter(variant).items()):
                 if count > 1:
                     add("error", "station-repeated",
-                        f"line {line.id} visits {sid} {count} times in one variant",
-                        "split same-named stations with [[station_splits]], or mark a closed line "
-                        "as a loop", line=line.id, station=sid)
+                        f"{name} visits {station_name(sid)} ({sid}) {count} times in one ride",
+                        "split same-named stations with [[station_splits]], or mark a closed line as a loop",
+                        line=name, station=station_name(sid))
         for sid in line.station_ids:
             if sid not in network.stations:
-                add("error", "unknown-station", f"line {line.id} lists unknown station {sid}",
-                    "every variant entry must be a station id", line=line.id, station=sid)
+                add("error", "unknown-station", f"{name} lists unknown station id {sid}",
+                    "every variant entry must be a station id", line=name, station=sid)
         ridden = nx.Graph(line.edges())
         if ridden.number_of_nodes() and not nx.is_connected(ridden):
-            add("error", "line-disconnected", f"line {line.id} falls apart into separate pieces",
-                "each branch variant must start at the same terminus as the trunk", line=line.id)
+            add("error", "line-disconnected", f"{name} ({line.id}) falls apart into separate pieces",
+                "each branch ride must pass the fork", line=name)
     for station in network.stations.values():
+        label = _station_label(station)
         if not station.lines:
-            add("error", "station-unserved", f"station {station.id} is served by no line",
-                "remove it or add it to a line", station=station.id)
+            add("error", "station-unserved", f"{label} ({station.id}) is served by no line",
+                "remove it or add it to a line", station=label)
         elif station.is_transfer and not station.marked_transfer:
             add("warning", "transfer-unmarked",
-                f"{station.id} is served by {', '.join(sorted(station.lines))} but no source marks it "
-                "as a transfer", "nothing to do if the lines meet here; otherwise split the name "
-                "with [[station_splits]]", station=station.id)
+                f"{label} ({station.id}) is served by {line_names(station)} but no source marks it as a transfer",
+                "nothing to do if the lines meet here; otherwise split the name with [[station_splits]]",
+                station=label)
         elif station.marked_transfer and not station.is_transfer:
             add("warning", "transfer-mark-single-line",
-                f"{station.id} is marked as a transfer but only {station.lines[0]} serves it",
+                f"{label} ({station.id}) is marked as a transfer but only {line_names(station)} serves it",
                 "nothing to do if the transfer is to a service outside this network; otherwise "
-                "look for a misspelt name on the other line", station=station.id)
+                "look for a misspelt name on the other line", station=label)
     graph = network.to_networkx()
     if graph.number_of_nodes() and not nx.is_connected(graph):
         parts = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c))
         add("warning", "network-disconnected",
-            f"the network falls apart into {len(parts)} parts (smallest holds {parts[-1][0]})",
+            f"the network falls apart into {len(parts)} parts (the smallest holds {station_name(parts[-1][0])})",
             "check for a missing transfer (a misspelt shared station)")
     return findings
+
+
+def _station_label(station: Station) -> str:
+    name = next(iter(station.names.values()))
+    return f"{name} ({station.disambiguation})" if station.disambiguation else name
+
+
+def _line_label(line: Line) -> str:
+    return line.source_name or line.id

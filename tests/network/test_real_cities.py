@@ -76,7 +76,7 @@ def test_quality_report_flags_the_known_defects(built):
     marks = {f.code for f in built["new_york"].report.findings if f.code.startswith("transfer-")}
     assert marks == {"transfer-unmarked", "transfer-mark-single-line"}
     washington = {f.station for f in findings(built["washington"], "transfer-unmarked")}
-    assert {"archives", "capitol-south"} <= washington
+    assert {"Archives Station", "Capitol South Station"} <= washington
 
 
 def test_new_york_same_named_stations_are_kept_apart(built):
