@@ -63,7 +63,7 @@ def test_paths_with_brackets_are_printed_as_they_are(runner, tmp_path):
 
 
 def test_suggestions_with_brackets_are_printed_as_they_are(runner, scratch_cities, tmp_path):
-    scratch_cities("repeat", embedded_manifest(), {"L": ["A", "B", "A"]})
+    scratch_cities("repeat", embedded_manifest(), {"L": ["A", "B", "A", "C"]})
     result = runner.invoke(app, ["build-graph", "--city", "repeat", "--out", str(tmp_path / "o")])
     assert "split same-named stations with [[station_splits]]" in result.output
 
