@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import urllib.error
@@ -15,18 +16,20 @@ from curation.cities import City, Source
 from curation.errors import FetchError
 
 CHUNK = 1 << 20
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 Progress = Callable[[int, int | None], None]
 
 
 @dataclass(frozen=True)
 class FetchResult:
-    """What happened to one source: `downloaded`, `present` or `unverified` (no pinned sha256)."""
+    """What happened to one source: `downloaded`, `present`, `unverified` (no pinned sha256) or `failed`."""
 
     city: str
     kind: str
     path: Path
     status: str
-    sha256: str
+    sha256: str = ""
+    error: FetchError | None = None
 
 
 def sha256_of(path: Path) -> str:
@@ -37,43 +40,82 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def mirror_base(mirror: str) -> str:
+    """`--mirror` as a URL base: http(s) and file URLs as given, an existing folder as a file URL."""
+    if mirror.startswith(("http://", "https://", "file://")):
+        return mirror.rstrip("/")
+    folder = Path(mirror).expanduser()
+    if folder.is_dir():
+        return folder.resolve().as_uri()
+    raise FetchError(f"--mirror must be an http(s):// or file:// URL or an existing folder, but got {mirror!r}")
+
+
 def source_url(source: Source, mirror: str | None) -> str:
     """The upstream URL, or the same relative path under `mirror` (a copy of a data root)."""
     if mirror:
-        return f"{mirror.rstrip('/')}/{source.path}"
+        return f"{mirror_base(mirror)}/{source.path}"
     assert source.url is not None
     return source.url
 
 
 def fetch_city(city: City, data_root: Path, *, kinds: tuple[str, ...] = ("stations", "map"),
                mirror: str | None = None, force: bool = False, timeout: float = 60.0,
-               progress: Progress | None = None) -> list[FetchResult]:
-    """Fetch the sources of `city` named in `kinds` that are not present and verified yet."""
+               progress: Progress | None = None, keep_going: bool = False) -> list[FetchResult]:
+    """Fetch the sources of `city` named in `kinds` that are not present and verified yet.
+
+    A failure raises `FetchError`, or with `keep_going` is returned as a `failed` result so the
+    other sources are still fetched. Nothing is left behind by a failed download.
+    """
     results = []
     for kind in kinds:
         source = city.sources.get(kind)
         if source is None or source.embedded is not None:
             continue
         target = source.resolve(city.folder, data_root)
-        if target.is_file() and not force:
-            actual = sha256_of(target)
-            if source.sha256 is None or actual == source.sha256:
-                results.append(FetchResult(city.slug, kind, target, "present", actual))
-                continue
-        actual = _download(source_url(source, mirror), target, source.sha256, timeout, progress)
-        status = "downloaded" if source.sha256 else "unverified"
-        results.append(FetchResult(city.slug, kind, target, status, actual))
+        try:
+            results.append(_fetch_source(city.slug, source, target, mirror, force, timeout, progress))
+        except FetchError as exc:
+            if not keep_going:
+                raise
+            results.append(FetchResult(city.slug, kind, target, "failed", error=exc))
     return results
 
 
-def _download(url: str, target: Path, expected: str | None, timeout: float,
-              progress: Progress | None) -> str:
+def _fetch_source(slug: str, source: Source, target: Path, mirror: str | None, force: bool,
+                  timeout: float, progress: Progress | None) -> FetchResult:
+    if target.is_file() and not force:
+        actual = sha256_of(target)
+        if source.sha256 is None or actual == source.sha256:
+            return FetchResult(slug, source.kind, target, "present", actual)
+    actual = _download(source_url(source, mirror), target, source.sha256, timeout, progress)
+    return FetchResult(slug, source.kind, target, "downloaded" if source.sha256 else "unverified", actual)
+
+
+def _download(url: str, target: Path, expected: str | None, timeout: float, progress: Progress | None) -> str:
+    created = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            actual = _copy_from(url, out, timeout, progress, target)
+        if expected is not None and actual != expected:
+            raise FetchError(f"sha256 mismatch for {url}: expected {expected}, got {actual}", target)
+        _check_content(tmp, target)
+        os.replace(tmp, target)
+        return actual
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        for folder in created:  # deepest first: only the folders this download made, if still empty
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
+
+
+def _copy_from(url: str, out, timeout: float, progress: Progress | None, target: Path) -> str:
     digest = hashlib.sha256()
     try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=timeout) as response:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
             total = int(response.headers.get("Content-Length") or 0) or None
             done = 0
             for block in iter(lambda: response.read(CHUNK), b""):
@@ -82,17 +124,24 @@ def _download(url: str, target: Path, expected: str | None, timeout: float,
                 done += len(block)
                 if progress:
                     progress(done, total)
-        actual = digest.hexdigest()
-        if expected is not None and actual != expected:
-            raise FetchError(f"sha256 mismatch for {url}: expected {expected}, got {actual}", target)
-        os.replace(tmp, target)
-        return actual
     except urllib.error.HTTPError as exc:
         raise FetchError(f"download failed: HTTP {exc.code} {exc.reason} for {url}", target) from exc
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+    except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(
-            f"cannot reach {url} ({reason}); check the connection or pass --mirror with a copy "
+            f"cannot download {url} ({reason}); check the connection, or pass --mirror with a copy "
             "of the data root", target) from exc
-    finally:
-        tmp.unlink(missing_ok=True)
+    return digest.hexdigest()
+
+
+def _check_content(downloaded: Path, target: Path) -> None:
+    """Without a pinned sha256, at least check that a map is a PNG and a station list is JSON."""
+    if target.suffix == ".png":
+        with downloaded.open("rb") as handle:
+            if handle.read(len(PNG_SIGNATURE)) != PNG_SIGNATURE:
+                raise FetchError("downloaded file is not a PNG image", target)
+    elif target.suffix == ".json":
+        try:
+            json.loads(downloaded.read_bytes().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FetchError(f"downloaded file is not valid JSON: {exc}", target) from exc

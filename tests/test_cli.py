@@ -148,3 +148,13 @@ def test_console_script_runs_the_demo(tmp_path):
     assert (tmp_path / "exports" / "demo" / "graph.json").is_file()
     module = subprocess.run([sys.executable, "-m", "curation", "--version"], capture_output=True, text=True)
     assert module.stdout.startswith("mapcurate ")
+
+
+def test_an_edited_station_list_is_reported_against_the_pinned_checksum(runner, data_root, tmp_path):
+    copy = tmp_path / "data" / "stations" / "america"
+    copy.mkdir(parents=True)
+    original = (data_root / "stations/america/miami.json").read_text(encoding="utf-8")
+    (copy / "miami.json").write_text(original.replace("Palmetto Station", "Palmetto"), encoding="utf-8")
+    result = runner.invoke(app, ["build-graph", "--city", "miami", "--data-root", str(tmp_path / "data"),
+                                 "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0 and "source-changed" in result.output

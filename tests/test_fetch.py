@@ -63,9 +63,23 @@ def test_missing_file_and_unreachable_server_are_one_line_errors(runner, mirror,
     assert missing.exit_code == 2 and "HTTP 404" in missing.stderr
     offline = runner.invoke(app, ["fetch-sources", "--city", "miami", "--data-root", root,
                                   "--mirror", "http://127.0.0.1:9"])
-    assert offline.exit_code == 2 and "cannot reach http://127.0.0.1:9/" in offline.stderr
-    assert len(offline.stderr.strip().splitlines()) == 1
-    assert not any(p.is_file() for p in Path(root).rglob("*"))
+    lines = offline.stderr.strip().splitlines()
+    assert offline.exit_code == 2 and len(lines) == 2  # one line per source that failed
+    assert "miami.json: cannot download http://127.0.0.1:9/stations/america/miami.json" in lines[0]
+    assert "miami.png: cannot download" in lines[1]
+    bad = runner.invoke(app, ["fetch-sources", "--city", "miami", "--data-root", root, "--mirror", "127.0.0.1:8"])
+    assert bad.exit_code == 2 and "--mirror must be an http(s):// or file:// URL" in bad.stderr
+    assert not any(Path(root).rglob("*")), "failed downloads leave neither files nor empty folders"
+
+
+def test_mirror_may_be_a_folder_and_one_failure_does_not_stop_the_rest(runner, mirror, tmp_path):
+    served, _ = mirror
+    (served / "stations/america/miami.json").unlink()
+    root = tmp_path / "root"
+    result = runner.invoke(app, ["fetch-sources", "--city", "miami", "--data-root", str(root),
+                                 "--mirror", str(served)])
+    assert result.exit_code == 2 and "miami.json" in result.stderr
+    assert (root / "maps/america/miami.png").read_bytes() == (served / "maps/america/miami.png").read_bytes()
 
 
 def test_pinned_checksums_match_the_shared_data(data_root):
@@ -100,6 +114,12 @@ def test_fetch_without_the_shared_data(runner, scratch_cities, tmp_path):
         assert result.exit_code == 0, result.output
         assert (root / "stations/t.json").read_bytes() == payload
         assert "downloaded" in result.output and "unverified (no pinned sha256)" in result.output
+        (served / "u.png").write_bytes(b"not a png")
+        (served / "u.json").unlink()
+        scratch_cities("local", manifest.replace("stations/u.json", "stations/u.png"))
+        result = runner.invoke(app, ["fetch-sources", "--city", "local", "--data-root", str(root), "--only", "map"])
+        assert result.exit_code == 2 and "u.png: downloaded file is not a PNG image" in result.stderr
+        assert not (root / "stations/u.png").exists()
     finally:
         server.shutdown()
         server.server_close()

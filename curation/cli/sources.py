@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 from rich.table import Table
 
@@ -15,6 +16,7 @@ from curation.cli.common import (
     DataRootOption,
     console,
     data_root_or_default,
+    err_console,
     one_line_errors,
     selected_cities,
 )
@@ -49,13 +51,21 @@ def fetch_sources(
                   console=console, transient=True) as progress:
         for target in selected_cities(city, all_cities):
             task = progress.add_task(target.slug, total=None)
-            results += fetch_city(target, root, kinds=kinds, mirror=mirror, force=force,
+            results += fetch_city(target, root, kinds=kinds, mirror=mirror, force=force, keep_going=True,
                                   progress=lambda done, total, t=task: progress.update(t, completed=done, total=total))
             progress.remove_task(task)
-    table = Table(title=f"Sources in {root}", title_justify="left")
+    table = Table(title=f"Sources in {escape(str(root))}", title_justify="left")
     for header in ("city", "source", "status", "sha256", "path"):
         table.add_column(header, overflow="fold")
     for r in results:
-        status = "[yellow]unverified (no pinned sha256)[/]" if r.status == "unverified" else r.status
-        table.add_row(r.city, r.kind, status, r.sha256[:16], str(r.path))
+        status = _STATUS.get(r.status, r.status)
+        table.add_row(r.city, r.kind, status, r.sha256[:16], escape(str(r.path)))
     console.print(table)
+    failures = [r.error for r in results if r.error is not None]
+    for error in failures:
+        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+    if failures:
+        raise typer.Exit(2)
+
+
+_STATUS = {"unverified": "[yellow]unverified (no pinned sha256)[/]", "failed": "[bold red]failed[/]"}

@@ -66,12 +66,18 @@ def build_network(city: City, data_root: Path) -> BuildResult:
     path = city.source_path("stations", data_root)
     raw = read_station_list(path)
     network, findings = import_reasonmap(city, raw)
-    network.sources = _provenance(city, path, data_root)
+    network.sources = _provenance(city, path)
     findings += validate_network(network)
+    pinned, actual = city.sources["stations"].sha256, network.sources["stations"]["sha256"]
+    if pinned is not None and actual != pinned:
+        findings.add("warning", "source-changed",
+                     f"the station list's sha256 is {actual}, not the {pinned} pinned in the manifest",
+                     "the overrides were written for the pinned version: review the findings, then pin "
+                     "the new sha256 (or run `mapcurate fetch-sources --force` to restore the pinned file)")
     return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
 
 
-def _provenance(city: City, stations_path: Path, data_root: Path) -> dict[str, Any]:
+def _provenance(city: City, stations_path: Path) -> dict[str, Any]:
     sources: dict[str, Any] = {}
     for kind, source in sorted(city.sources.items()):
         entry = {k: v for k, v in (("path", source.path), ("embedded", source.embedded),
