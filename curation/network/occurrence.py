@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from curation.names import ParsedName, match_key
 
@@ -21,7 +22,7 @@ class Occurrence:
     name: str
     number: int
 
-    @property
+    @cached_property
     def key(self) -> str:
         return match_key(self.name)
 

@@ -140,25 +140,25 @@ def _assign_stations(city: City, occurrences: list[Occurrence],
 
 def _stable_ids(keys: list[tuple[str, str]], first_name: dict[str, str]) -> dict[tuple[str, str], str]:
     """Slug ids from names (generic suffix dropped); longer forms only where slugs collide."""
-    def candidates(key: tuple[str, str]) -> list[str]:
-        name, group = first_name[key[0]], key[1]
-        short, full = slugify(_strip_generic_suffix(name)), slugify(name)
-        digest = hashlib.sha1(key[0].encode("utf-8")).hexdigest()[:6]
-        forms = [short or "station", full or "station", f"{full or 'station'}-{digest}"]
-        return [f"{f}-{group}" if group else f for f in forms]
 
-    options = {key: candidates(key) for key in keys}
+    def form(key: tuple[str, str], level: int) -> str:
+        name, group = first_name[key[0]], key[1]
+        slug = slugify(_strip_generic_suffix(name) if level == 0 else name) or "station"
+        if level == 2:
+            slug += "-" + hashlib.sha1(key[0].encode("utf-8")).hexdigest()[:6]
+        return f"{slug}-{group}" if group else slug
+
     ids: dict[tuple[str, str], str] = {}
+    pending = list(keys)
     for level in range(3):
-        taken = defaultdict(list)
-        for key in keys:
-            if key not in ids:
-                taken[options[key][level]].append(key)
+        taken: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key in pending:
+            taken[form(key, level)].append(key)
         used = set(ids.values())
         for slug, owners in taken.items():
             if (len(owners) == 1 or level == 2) and slug not in used:
-                for owner in owners:
-                    ids[owner] = slug
+                ids.update(dict.fromkeys(owners, slug))
+        pending = [key for key in pending if key not in ids]
     return ids
 
 

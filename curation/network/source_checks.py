@@ -42,10 +42,8 @@ def check_source_names(city: City, occurrences: list[Occurrence],
 def _near_duplicates(city: City, occs: list[Occurrence], out: FindingList) -> None:
     names = sorted({o.parsed.name for o in occs})
     tokens = {n: _tokens(n) for n in names}
-    for i, a in enumerate(names):
-        for b in names[i + 1 :]:
-            if not _look_alike(tokens[a], tokens[b]):
-                continue
+    for a, b in _candidate_pairs(tokens):
+        if _look_alike(tokens[a], tokens[b]):
             out.add(
                 "warning", "near-duplicate-name",
                 f"{a!r} and {b!r} differ only slightly: one may be a misspelling of the other",
@@ -53,6 +51,28 @@ def _near_duplicates(city: City, occs: list[Occurrence], out: FindingList) -> No
                 f"{city.manifest_path.name}; if they are two, nothing to do",
                 station=a, fixed_by=_correction_between(city, a, b),
             )
+
+
+def _candidate_pairs(tokens: dict[str, list[str]]) -> list[tuple[str, str]]:
+    """Pairs that could look alike: equal when joined, equal but for one word, or one extra last word.
+
+    Bucketing by those keys keeps the check linear in the number of names instead of quadratic.
+    """
+    buckets: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for name, words in tokens.items():
+        buckets[("joined", "".join(words))].append(name)
+        buckets[("prefix", *words)].append(name)
+        if len(words) >= 3:
+            buckets[("prefix", *words[:-1])].append(name)
+        if len(words) >= 2:
+            for i in range(len(words)):
+                buckets[("all-but", str(i), *words[:i], *words[i + 1 :], str(len(words)))].append(name)
+        elif words and len(words[0]) >= MISSPELLING_MIN_LENGTH:
+            word = words[0]  # one-word names: only one-edit misspellings apply (symmetric deletions)
+            for variant in {word, *(word[:j] + word[j + 1 :] for j in range(len(word)))}:
+                buckets[("edit", variant)].append(name)
+    pairs = {tuple(sorted((a, b))) for group in buckets.values() for a in group for b in group if a != b}
+    return sorted(pairs)  # type: ignore[arg-type]
 
 
 def _tokens(name: str) -> list[str]:
@@ -161,16 +181,17 @@ def _parentheticals_and_spacing(occs: list[Occurrence], out: FindingList) -> Non
 
 
 def _duplicates_on_line(occs: list[Occurrence], station_of: dict[Where, str], out: FindingList) -> None:
-    by_line: dict[str, list] = defaultdict(list)
+    by_line: dict[str, dict[str, list[Occurrence]]] = defaultdict(lambda: defaultdict(list))
+    lengths: Counter[str] = Counter()
     for occ in occs:
-        by_line[occ.line].append(occ)
-    for line, line_occs in by_line.items():
-        counts = Counter(o.key for o in line_occs)
-        for key, count in sorted(counts.items()):
-            repeated = [o for o in line_occs if o.key == key]
-            if count < 2 or (count == 2 and repeated[0].index == 0 and repeated[1].index == len(line_occs) - 1):
+        by_line[occ.line][occ.key].append(occ)
+        lengths[occ.line] += 1
+    for line, by_key in by_line.items():
+        for _, repeated in sorted(by_key.items()):
+            count = len(repeated)
+            if count < 2 or (count == 2 and repeated[0].index == 0 and repeated[1].index == lengths[line] - 1):
                 continue  # a closed loop repeats its first station at the end
-            distinct = len({station_of[(o.line, o.index)] for o in repeated}) == count
+            distinct = len({station_of[o.where] for o in repeated}) == count
             out.add(
                 "warning", "duplicate-on-line",
                 f"{line} lists {repeated[0].name!r} {count} times "
