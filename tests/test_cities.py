@@ -52,3 +52,13 @@ def test_missing_source_says_how_to_get_it(tmp_path):
     with pytest.raises(SourceError, match="fetch-sources --city hangzhou") as err:
         city.source_path("stations", tmp_path)
     assert err.value.path == tmp_path / "stations/china/hangzhou.json"
+
+
+@pytest.mark.parametrize("path", ["../etc/passwd", "stations/../../x.json", "/etc/passwd"])
+def test_source_paths_cannot_leave_the_data_root(scratch_cities, path):
+    manifest = embedded_manifest().replace(
+        'embedded = "stations.json"',
+        f'path = "{path}"\nurl = "https://example.org/x"\nlicense = "MIT"\nupstream = "x"')
+    scratch_cities("escape", manifest)
+    with pytest.raises(ManifestError, match="sources.stations"):
+        load_city("escape")

@@ -36,8 +36,13 @@ class BuildResult:
 
 def read_station_list(path: Path) -> dict[str, list[str]]:
     """Read a ReasonMap station list, rejecting anything but {line name: [station names]}."""
+    return parse_station_list(path.read_bytes(), path)
+
+
+def parse_station_list(content: bytes, path: Path) -> dict[str, list[str]]:
+    """Parse the bytes of a ReasonMap station list read from `path` (named in errors)."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=_unique_keys)
+        data = json.loads(content.decode("utf-8"), object_pairs_hook=_unique_keys)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"not valid JSON: {exc}", path) from exc
     except ValueError as exc:
@@ -64,11 +69,12 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def build_network(city: City, data_root: Path) -> BuildResult:
     """Load `city`'s station list, apply its overrides, validate, and collect every finding."""
     path = city.source_path("stations", data_root)
-    raw = read_station_list(path)
-    network, findings = import_reasonmap(city, raw)
-    network.sources = _provenance(city, path)
+    content = path.read_bytes()
+    network, findings = import_reasonmap(city, parse_station_list(content, path))
+    actual = hashlib.sha256(content).hexdigest()
+    network.sources = _provenance(city, actual)
     findings += validate_network(network)
-    pinned, actual = city.sources["stations"].sha256, network.sources["stations"]["sha256"]
+    pinned = city.sources["stations"].sha256
     if pinned is not None and actual != pinned:
         findings.add("warning", "source-changed",
                      f"the station list's sha256 is {actual}, not the {pinned} pinned in the manifest",
@@ -77,14 +83,14 @@ def build_network(city: City, data_root: Path) -> BuildResult:
     return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
 
 
-def _provenance(city: City, stations_path: Path) -> dict[str, Any]:
+def _provenance(city: City, stations_sha256: str) -> dict[str, Any]:
     sources: dict[str, Any] = {}
     for kind, source in sorted(city.sources.items()):
         entry = {k: v for k, v in (("path", source.path), ("embedded", source.embedded),
                                    ("url", source.url), ("license", source.license),
                                    ("upstream", source.upstream)) if v is not None}
         if kind == "stations":
-            entry["sha256"] = hashlib.sha256(stations_path.read_bytes()).hexdigest()
+            entry["sha256"] = stations_sha256
         sources[kind] = entry
     return sources
 

@@ -28,14 +28,14 @@ from curation.names import (
 )
 from curation.network.model import Line, Network, Station
 from curation.network.occurrence import Occurrence, Where
-from curation.network.quality import Finding, FindingList
+from curation.network.quality import FindingList
 from curation.network.source_checks import check_source_names
 
 _LINE_NUMBER = re.compile(r"^Line (\d+)$")
 _GENERIC_SUFFIXES = (" Station", "站")
 
 
-def import_reasonmap(city: City, raw: dict[str, list[str]]) -> tuple[Network, list[Finding]]:
+def import_reasonmap(city: City, raw: dict[str, list[str]]) -> tuple[Network, FindingList]:
     """Build the canonical network of `city` from its ReasonMap station list.
 
     Returns the network and the findings about the source and the manifest overrides.
@@ -43,9 +43,9 @@ def import_reasonmap(city: City, raw: dict[str, list[str]]) -> tuple[Network, li
     out = FindingList(city.slug)
     occurrences = _read_occurrences(city, raw, out)
     groups = _split_groups(city, occurrences, out)
-    station_of = _assign_stations(city, occurrences, groups)
+    station_of = _assign_stations(occurrences, groups)
     stations = _build_stations(city, occurrences, station_of, groups, out)
-    lines = _build_lines(city, raw, occurrences, station_of, stations, out)
+    lines = _build_lines(city, raw, occurrences, station_of, out)
     for line in lines.values():
         for sid in line.station_ids:
             stations[sid].lines.append(line.id)
@@ -125,8 +125,7 @@ def _split_groups(city: City, occurrences: list[Occurrence], out: FindingList) -
     return assigned
 
 
-def _assign_stations(city: City, occurrences: list[Occurrence],
-                     groups: dict[Where, tuple[str, str]]) -> dict[Where, str]:
+def _assign_stations(occurrences: list[Occurrence], groups: dict[Where, tuple[str, str]]) -> dict[Where, str]:
     """(line, index) → station id. Same name means same station unless a split says otherwise."""
     station_key: dict[Where, tuple[str, str]] = {
         o.where: (o.key, groups[o.where][0] if o.where in groups else "") for o in occurrences
@@ -201,8 +200,7 @@ def _build_stations(city: City, occurrences: list[Occurrence], station_of: dict[
 
 
 def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurrence],
-                 station_of: dict[Where, str], stations: dict[str, Station],
-                 out: FindingList) -> dict[str, Line]:
+                 station_of: dict[Where, str], out: FindingList) -> dict[str, Line]:
     by_line: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in occurrences:
         by_line[occ.line].append(occ)
@@ -217,7 +215,10 @@ def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurr
             out.add("info", "loop-closed-by-repeat",
                     f"{line_name} repeats its first station at the end: modelled as a loop",
                     "nothing to do", line=line_name, fixed_by="automatic")
-        variants = _variants(city, line_name, occs, sequence, override, out)
+        if loop and "branch" in override:
+            out.add("error", "branch-invalid", f"{line_name} is both a loop and branched",
+                    "a loop with a branch is not modelled: drop one of the overrides", line=line_name)
+        variants = _variants(line_name, occs, sequence, override, out)
         names = _line_names(city, line_name, override)
         line_id = _unique_line_id(names, line_name, lines)
         aliases = list(override.get("aliases", []))
@@ -230,9 +231,9 @@ def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurr
     return lines
 
 
-def _variants(city: City, line_name: str, occs: list[Occurrence], sequence: list[str],
-              override: dict[str, Any], out: FindingList) -> list[list[str]]:
-    """One variant for a simple line; prefix + tail for each tail of a branched line."""
+def _variants(line_name: str, occs: list[Occurrence], sequence: list[str], override: dict[str, Any],
+              out: FindingList) -> list[list[str]]:
+    """One ride for a simple line or a loop; two rides for a Y-shaped line with a branch override."""
     marked = [o for o in occs if BRANCH_START in o.parsed.markers]
     branch = override.get("branch")
     if branch is None:
