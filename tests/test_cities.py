@@ -60,5 +60,5 @@ def test_source_paths_cannot_leave_the_data_root(scratch_cities, path):
         'embedded = "stations.json"',
         f'path = "{path}"\nurl = "https://example.org/x"\nlicense = "MIT"\nupstream = "x"')
     scratch_cities("escape", manifest)
-    with pytest.raises(ManifestError, match="sources.stations"):
+    with pytest.raises(ManifestError, match=r"sources\.stations"):
         load_city("escape")

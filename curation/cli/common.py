@@ -23,7 +23,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 DataRootOption = Annotated[
     Path | None,
-    typer.Option("--data-root", help="Folder holding stations/ and maps/ (default: $MAPCURATE_DATA)."),
+    typer.Option("--data-root", help="Folder holding stations/ and maps/ "
+                 "[default: $MAPCURATE_DATA, else ~/.local/share/mapcurate/data]."),
 ]
 OutOption = Annotated[
     Path, typer.Option("--out", help="Output root; each city's files go to <out>/<city>/.")
@@ -40,10 +41,15 @@ def one_line_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except MapcurateError as exc:
-            err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            print_error(exc)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def print_error(exc: MapcurateError) -> None:
+    """One line on stderr: `error: <file>: <problem>`, printed literally."""
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
 
 
 def data_root_or_default(data_root: Path | None) -> Path:

@@ -16,11 +16,11 @@ from curation.cli.common import (
     DataRootOption,
     console,
     data_root_or_default,
-    err_console,
     one_line_errors,
+    print_error,
     selected_cities,
 )
-from curation.fetch import fetch_city
+from curation.fetch import fetch_city, mirror_base
 
 
 class SourceKind(StrEnum):
@@ -36,7 +36,8 @@ def fetch_sources(
     all_cities: AllOption = False,
     data_root: DataRootOption = None,
     mirror: Annotated[str | None, typer.Option(
-        "--mirror", help="Base URL of a copy of the data root to use instead of the upstream URLs.")] = None,
+        "--mirror", help="A copy of the data root (http(s):// or file:// URL, or a folder) to read instead "
+        "of the upstream URLs.")] = None,
     only: Annotated[SourceKind | None, typer.Option("--only", help="Fetch only this source.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Download again even if present.")] = False,
 ) -> None:
@@ -46,12 +47,13 @@ def fetch_sources(
     """
     kinds = (only.value,) if only else tuple(SourceKind)
     root = data_root_or_default(data_root)
+    base = mirror_base(mirror) if mirror else None
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
                   console=console, transient=True) as progress:
         for target in selected_cities(city, all_cities):
             task = progress.add_task(target.slug, total=None)
-            results += fetch_city(target, root, kinds=kinds, mirror=mirror, force=force, keep_going=True,
+            results += fetch_city(target, root, kinds=kinds, mirror=base, force=force, keep_going=True,
                                   progress=lambda done, total, t=task: progress.update(t, completed=done, total=total))
             progress.remove_task(task)
     table = Table(title=f"Sources in {escape(str(root))}", title_justify="left")
@@ -63,7 +65,7 @@ def fetch_sources(
     console.print(table)
     failures = [r.error for r in results if r.error is not None]
     for error in failures:
-        err_console.print(f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True)
+        print_error(error)
     if failures:
         raise typer.Exit(2)
 
