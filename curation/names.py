@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pypinyin import lazy_pinyin
+from pypinyin import lazy_pinyin, load_phrases_dict, load_single_dict
 
 TRANSFER = "transfer"
 BRANCH_START = "branch_start"
@@ -20,6 +20,17 @@ _PARENTHETICAL = re.compile(r"\s*[（(][^（()）]*[）)]")
 _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
+
+# Place-name readings that pypinyin's general dictionaries get wrong (ids are built from them, so
+# they must be right once): 长 is cháng in names (长椿街, 长阳), 莘 is xīn in Shanghai (虹莘路).
+_PLACE_CHARS = {"长": "cháng,zhǎng", "莘": "xīn,shēn"}
+_PLACE_PHRASES = {
+    "朝阳": "cháo yáng", "闵行": "mǐn háng", "刘行": "liú háng", "银都": "yín dū", "民乐": "mín lè",
+    "岗厦": "gǎng xià", "石厦": "shí xià", "湾厦": "wān xià", "元厦": "yuán xià", "马家堡": "mǎ jiā pǔ",
+    "缪家": "miào jiā", "石咀": "shí zuǐ",
+}
+load_single_dict({ord(char): readings for char, readings in _PLACE_CHARS.items()})
+load_phrases_dict({phrase: [[syllable] for syllable in reading.split()] for phrase, reading in _PLACE_PHRASES.items()})
 
 
 @dataclass(frozen=True)

@@ -37,3 +37,10 @@ def test_slugs_are_ascii_and_pinyin_for_chinese():
     assert slugify("湘湖站") == "xiang-hu-zhan"
     assert slugify("Vörösmarty tér Station") == "vorosmarty-ter-station"
     assert slugify("L'Enfant Plaza") == "l-enfant-plaza"
+
+
+def test_place_name_readings_are_right_in_ids():
+    names = ("朝阳门", "长椿街", "闵行开发区", "岗厦", "马家堡", "虹莘路", "地铁大厦")
+    assert [slugify(n) for n in names] == [
+        "chao-yang-men", "chang-chun-jie", "min-hang-kai-fa-qu", "gang-xia", "ma-jia-pu", "hong-xin-lu",
+        "di-tie-da-sha"]

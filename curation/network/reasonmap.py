@@ -26,6 +26,7 @@ from curation.names import (
     slugify,
     without_parentheticals,
 )
+from curation.network.hints import manifest_ref, toml_str
 from curation.network.model import Line, Network, Station
 from curation.network.occurrence import Occurrence, Where
 from curation.network.quality import FindingList
@@ -90,6 +91,7 @@ def _read_occurrences(city: City, raw: dict[str, list[str]], out: FindingList) -
 def _split_groups(city: City, occurrences: list[Occurrence], out: FindingList) -> dict[Where, tuple[str, str]]:
     """(line, index) → (split group, label) for names that denote several stations."""
     assigned: dict[Where, tuple[str, str]] = {}
+    line_names = {o.line for o in occurrences}
     by_key: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in occurrences:
         by_key[occ.key].append(occ)
@@ -105,7 +107,11 @@ def _split_groups(city: City, occurrences: list[Occurrence], out: FindingList) -
             for target in spec["on"]:
                 line_name, _, number = target.partition(":")
                 hits = [o for o in occs if o.line == line_name and (not number or str(o.number) == number)]
-                if not hits:
+                if line_name not in line_names:
+                    out.add("error", "override-unknown-line",
+                            f"station split {name!r} group {group!r} names line {line_name!r}, which the source "
+                            "does not have", f"use one of: {', '.join(sorted(line_names))}", line=line_name)
+                elif not hits:
                     out.add("error", "override-unknown-station",
                             f"station split {name!r} group {group!r} names {target!r}, "
                             f"but {name!r} is not there", "fix the line name or occurrence number",
@@ -196,6 +202,14 @@ def _build_stations(city: City, occurrences: list[Occurrence], station_of: dict[
                     "use the station's name after corrections", station=name)
         else:
             target.aliases.extend(extra)
+    listed = {match_key(o.parsed.name) for o in occurrences} | set(by_name)
+    for pair in city.distinct:
+        for name in sorted({n for n in pair if match_key(n) not in listed}):
+            out.add("error", "override-unknown-station", f"distinct pair names {name!r}, which no line lists",
+                    "use the names as the source spells them", station=name)
+        if match_key(pair[0]) == match_key(pair[1]):
+            out.add("error", "override-invalid", f"distinct pair {list(pair)} names one station twice",
+                    "a distinct pair names two look-alike stations", station=pair[0])
     return stations
 
 
@@ -208,7 +222,9 @@ def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurr
     for line_name in raw:
         override = city.lines.get(line_name, {})
         occs = by_line.get(line_name, [])
-        sequence = [station_of[o.where] for o in occs]
+        # A station listed twice in a row is one stop (e.g. two spellings of one complex, corrected).
+        sequence = [sid for i, sid in enumerate(station_of[o.where] for o in occs)
+                    if i == 0 or sid != station_of[occs[i - 1].where]]
         loop = bool(override.get("loop", False))
         if len(sequence) > 2 and sequence[0] == sequence[-1]:
             sequence, loop = sequence[:-1], True
@@ -242,12 +258,12 @@ def _variants(line_name: str, occs: list[Occurrence], sequence: list[str], overr
                 out.add("info", "branch-not-modelled",
                         f"{line_name} marks {occ.name!r} as a branch start; modelled as one variant",
                         "see the line's note in the manifest", line=line_name, station=occ.name,
-                        fixed_by=f"lines.{line_name!r}.note")
+                        fixed_by=manifest_ref("lines", line_name, "note"))
             else:
                 out.add("warning", "branch-not-modelled",
                         f"{line_name} marks {occ.name!r} as a branch start but the manifest gives no branch",
-                        f"add `branch = {{ fork = {occ.name!r}, second_tail = \"<first station of the "
-                        f"second tail>\" }}` under [lines.{line_name!r}], or a note saying why not",
+                        f"under [lines.{toml_str(line_name)}] add: branch = {{ fork = {toml_str(occ.name)}, "
+                        "second_tail = \"<first station of the second tail>\" }, or a note saying why not",
                         line=line_name, station=occ.name)
         return [sequence]
     names = [match_key(o.name) for o in occs]

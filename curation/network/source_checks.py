@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from itertools import pairwise
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from curation.cities import City
-from curation.names import TRANSFER, has_cjk, match_key, parentheticals
+from curation.names import TRANSFER, has_cjk, match_key, parentheticals, without_parentheticals
+from curation.network.hints import add_correction, manifest_ref
 from curation.network.occurrence import Occurrence, Where
 from curation.network.quality import FindingList
 
@@ -40,17 +42,20 @@ def check_source_names(city: City, occurrences: list[Occurrence],
 
 
 def _near_duplicates(city: City, occs: list[Occurrence], out: FindingList) -> None:
-    names = sorted({o.parsed.name for o in occs})
-    tokens = {n: _tokens(n) for n in names}
+    used = Counter(o.parsed.name for o in occs)
+    suffix = _usual_suffix(occs)
+    tokens = {n: _tokens(n) for n in sorted(used)}
     for a, b in _candidate_pairs(tokens):
-        if _look_alike(tokens[a], tokens[b]):
-            out.add(
-                "warning", "near-duplicate-name",
-                f"{a!r} and {b!r} differ only slightly: one may be a misspelling of the other",
-                f"if they are one station, add `corrections.{a!r} = {b!r}` (or the reverse) to "
-                f"{city.manifest_path.name}; if they are two, nothing to do",
-                station=a, fixed_by=_correction_between(city, a, b),
-            )
+        if not _look_alike(tokens[a], tokens[b]):
+            continue
+        # The spelling used more often (then: the one with the city's usual suffix) is likely right.
+        wrong, right = sorted((a, b), key=lambda n: (used[n], bool(suffix) and n.endswith(suffix), n))
+        out.add(
+            "warning", "near-duplicate-name",
+            f"{wrong!r} and {right!r} differ only slightly: one may be a misspelling of the other",
+            f"if they are one station, {add_correction(wrong, right)}; if they are two, list them "
+            f"under [distinct] pairs", station=wrong, fixed_by=_correction_between(city, a, b),
+        )
 
 
 def _candidate_pairs(tokens: dict[str, list[str]]) -> list[tuple[str, str]]:
@@ -121,11 +126,11 @@ def _is_subsequence(short: str, long_: str) -> bool:
 
 def _correction_between(city: City, a: str, b: str) -> str | None:
     if (a, b) in city.distinct or (b, a) in city.distinct:
-        return "distinct.pairs"
+        return manifest_ref("distinct", field="pairs")
     final = {n: match_key(city.corrections.get(n, n)) for n in (a, b)}
     if final[a] == final[b]:
         fixed = a if a in city.corrections else b
-        return f"corrections.{fixed!r}"
+        return manifest_ref("corrections", fixed)
     return None
 
 
@@ -142,12 +147,12 @@ def _suffixes(city: City, occs: list[Occurrence], out: FindingList) -> None:
     if suffix is None:
         return
     for name in sorted({o.parsed.name for o in occs}):
-        fixed = f"corrections.{name!r}" if name in city.corrections else None
+        fixed = manifest_ref("corrections", name) if name in city.corrections else None
         doubled = suffix.strip() + suffix
         if name.endswith(doubled):
             out.add(
                 "warning", "suffix-doubled", f"{name!r} repeats the suffix {suffix.strip()!r}",
-                f"add `corrections.{name!r} = {name[: -len(suffix)]!r}`", station=name, fixed_by=fixed)
+                add_correction(name, name[: -len(suffix)]), station=name, fixed_by=fixed)
         elif not name.endswith(suffix):
             last = name.split()[-1] if suffix.startswith(" ") else name[-1:]
             if suffix.startswith(" ") and fuzz.ratio(last, suffix.strip()) >= SUFFIX_TYPO_RATIO:
@@ -155,13 +160,21 @@ def _suffixes(city: City, occs: list[Occurrence], out: FindingList) -> None:
                 out.add(
                     "warning", "suffix-misspelt",
                     f"{name!r} ends in {last!r}, which looks like a misspelt {suffix.strip()!r}",
-                    f"add `corrections.{name!r} = {corrected!r}`", station=name, fixed_by=fixed)
+                    add_correction(name, corrected), station=name, fixed_by=fixed)
             else:
                 out.add(
                     "warning", "suffix-missing",
                     f"{name!r} lacks the suffix {suffix.strip()!r} that the city's other names carry",
-                    f"add `corrections.{name!r} = {name + suffix!r}` if it is a station like the others",
+                    f"if it is a station like the others, {add_correction(name, _with_suffix(name, suffix))}",
                     station=name, fixed_by=fixed)
+
+
+def _with_suffix(name: str, suffix: str) -> str:
+    """The name with the city's suffix at its end: appended, or moved behind a trailing parenthetical."""
+    inner, plain = parentheticals(name), without_parentheticals(name)
+    if inner and plain.endswith(suffix):  # `Cathedral Pkwy Station (110 St)`
+        return f"{plain[: -len(suffix)]} ({inner[-1]}){suffix}"
+    return name + suffix
 
 
 def _parentheticals_and_spacing(occs: list[Occurrence], out: FindingList) -> None:
@@ -192,6 +205,9 @@ def _duplicates_on_line(occs: list[Occurrence], station_of: dict[Where, str], ou
             if count < 2 or (count == 2 and repeated[0].index == 0 and repeated[1].index == lengths[line] - 1):
                 continue  # a closed loop repeats its first station at the end
             distinct = len({station_of[o.where] for o in repeated}) == count
+            consecutive = all(b.index == a.index + 1 for a, b in pairwise(repeated))
+            fixed = (manifest_ref("station_splits", repeated[0].name) if distinct
+                     else "automatic (a repeat in a row is one stop)" if consecutive else None)
             out.add(
                 "warning", "duplicate-on-line",
                 f"{line} lists {repeated[0].name!r} {count} times "
@@ -199,7 +215,7 @@ def _duplicates_on_line(occs: list[Occurrence], station_of: dict[Where, str], ou
                 "if these are different stations of the same name, add a [[station_splits]] entry; "
                 "otherwise remove the repeat with a correction upstream",
                 line=line, station=repeated[0].name,
-                fixed_by=f"station_splits[{repeated[0].name!r}]" if distinct else None)
+                fixed_by=fixed)
 
 
 def _partial_transfer_marks(occs: list[Occurrence], station_of: dict[Where, str],

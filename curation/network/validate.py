@@ -27,6 +27,7 @@ def validate_network(network: Network) -> FindingList:
     def line_names(station: Station) -> str:
         return ", ".join(_line_label(network.lines[lid]) for lid in station.lines if lid in network.lines)
 
+    graph = network.to_networkx()
     for line in network.lines.values():
         name = _line_label(line)
         if not line.variants or any(len(v) < 2 for v in line.variants):
@@ -53,23 +54,33 @@ def validate_network(network: Network) -> FindingList:
         if not station.lines:
             add("error", "station-unserved", f"{label} ({station.id}) is served by no line",
                 "remove it or add it to a line", station=label)
+        elif station.is_transfer and not station.marked_transfer and _on_shared_track(graph, station):
+            add("info", "transfer-unmarked",
+                f"{label} ({station.id}) is served by {line_names(station)}, which share the track here; "
+                "no source marks it as a transfer", "nothing to do", station=label)
         elif station.is_transfer and not station.marked_transfer:
             add("warning", "transfer-unmarked",
-                f"{label} ({station.id}) is served by {line_names(station)} but no source marks it as a transfer",
-                "nothing to do if the lines meet here; otherwise split the name with [[station_splits]]",
-                station=label)
+                f"{label} ({station.id}) is where {line_names(station)} meet, but no source marks it as a transfer",
+                "nothing to do if the lines meet here; if they are different stations of one name, split "
+                "it with [[station_splits]]", station=label)
         elif station.marked_transfer and not station.is_transfer:
             add("warning", "transfer-mark-single-line",
                 f"{label} ({station.id}) is marked as a transfer but only {line_names(station)} serves it",
-                "nothing to do if the transfer is to a service outside this network; otherwise "
-                "look for a misspelt name on the other line", station=label)
-    graph = network.to_networkx()
+                "nothing to do if the transfer is to a service outside this network, or to a nearby "
+                "station of another name (not modelled); otherwise look for a misspelt name on the other line",
+                station=label)
     if graph.number_of_nodes() and not nx.is_connected(graph):
         parts = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c))
         add("warning", "network-disconnected",
             f"the network falls apart into {len(parts)} parts (the smallest holds {station_name(parts[-1][0])})",
             "check for a missing transfer (a misspelt shared station)")
     return findings
+
+
+def _on_shared_track(graph: nx.MultiGraph, station: Station) -> bool:
+    """Whether all lines serving `station` also run together to one of its neighbours."""
+    serving = set(station.lines)
+    return any(serving <= set(graph[station.id][neighbour]) for neighbour in graph[station.id])
 
 
 def _station_label(station: Station) -> str:

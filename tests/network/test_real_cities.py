@@ -72,11 +72,12 @@ def test_quality_report_flags_the_known_defects(built):
     assert ("suffix-misspelt", "UAE Exchange Staton") in flagged
     assert ("suffix-doubled", "Union Station Station") in flagged
     dup = findings(built["new_york"], "duplicate-on-line")
-    assert {(f.line, f.station) for f in dup} == {("R", "36 St Station"), ("B", "7 Av Station")}
+    assert {("R", "36 St Station"), ("B", "7 Av Station")} <= {(f.line, f.station) for f in dup}
     marks = {f.code for f in built["new_york"].report.findings if f.code.startswith("transfer-")}
     assert marks == {"transfer-unmarked", "transfer-mark-single-line"}
-    washington = {f.station for f in findings(built["washington"], "transfer-unmarked")}
-    assert {"Archives Station", "Capitol South Station"} <= washington
+    washington = {f.station: f.severity for f in findings(built["washington"], "transfer-unmarked")}
+    # stops where lines share the track are reported as info, junctions as warnings
+    assert washington["Archives Station"] == washington["Capitol South Station"] == "info"
 
 
 def test_new_york_same_named_stations_are_kept_apart(built):

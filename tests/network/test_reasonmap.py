@@ -68,7 +68,7 @@ def test_same_name_on_two_lines_is_one_station_unless_split(scratch_cities):
     assert net.stations["main-st-uptown"].lines == ["line-1", "line-3"]
     assert net.stations["main-st-downtown"].disambiguation == "Downtown"
     dup = [f for f in result.report.findings if f.code == "duplicate-on-line"]
-    assert dup and dup[0].fixed_by == "station_splits['Main St']"
+    assert dup and dup[0].fixed_by == 'station_splits."Main St"'
 
 
 def test_unsplit_repeat_is_an_error(scratch_cities):
@@ -87,7 +87,7 @@ def test_overrides_naming_unknown_things_are_all_errors(scratch_cities):
     scratch_cities("unknown", manifest, {"L": ["A", "B", "C"]})
     errors = build("unknown").report.errors
     codes = sorted(f.code for f in errors)
-    assert codes == ["override-unknown-line"] + ["override-unknown-station"] * 4, errors
+    assert codes == ["override-unknown-line"] * 2 + ["override-unknown-station"] * 3, errors
 
 
 def test_corrections_merge_and_keep_the_original_as_alias(scratch_cities):
@@ -97,7 +97,7 @@ def test_corrections_merge_and_keep_the_original_as_alias(scratch_cities):
     union = result.network.stations["union"]
     assert union.lines == ["line-a", "line-b"] and "Union Station Station" in union.aliases
     doubled = [f for f in result.report.findings if f.code == "suffix-doubled"]
-    assert doubled[0].fixed_by == "corrections.'Union Station Station'"
+    assert doubled[0].fixed_by == 'corrections."Union Station Station"'
 
 
 def test_graph_round_trips_through_its_dict():
@@ -107,3 +107,33 @@ def test_graph_round_trips_through_its_dict():
     graph = net.to_networkx()
     assert graph.number_of_nodes() == len(net.stations)
     assert graph.has_edge("old-town", "central", key="blue-line")
+
+
+def test_a_station_listed_twice_in_a_row_is_one_stop(scratch_cities):
+    manifest = embedded_manifest(
+        '[corrections]\n"Essex St" = "Delancey St/Essex St"\n"Delancey St" = "Delancey St/Essex St"\n')
+    scratch_cities("complex", manifest, {"M": ["Marcy Av", "Essex St", "Delancey St", "Broadway"],
+                                         "F": ["East Broadway", "Delancey St/Essex St", "2 Av"]})
+    result = build("complex")
+    assert result.ok, result.report.errors
+    assert result.network.lines["line-m"].variants == [["marcy-av", "delancey-st-essex-st", "broadway"]]
+    [dup] = [f for f in result.report.findings if f.code == "duplicate-on-line"]
+    assert dup.fixed_by.startswith("automatic")
+
+
+def test_distinct_pairs_must_name_two_listed_stations(scratch_cities):
+    manifest = embedded_manifest('[distinct]\npairs = [["Ghost", "B"], ["A", "A"]]\n')
+    scratch_cities("distinct", manifest, {"L": ["A", "B", "C"]})
+    codes = sorted(f.code for f in build("distinct").report.errors)
+    assert codes == ["override-invalid", "override-unknown-station"]
+
+
+def test_suggested_corrections_point_from_the_rare_spelling_and_paste_as_toml(scratch_cities):
+    stations = {"1": ["Rockefeller Ctr Station", "X Station"], "2": ["Rockefeller Ctr Station", "Y Station"],
+                "3": ["Rockefeller Center Station", "Z Station"], "4": ["Cathedral Pkwy Station (110 St)", "Q Station"]}
+    scratch_cities("hints", embedded_manifest(), stations)
+    findings = {f.code: f for f in build("hints").report.findings}
+    near = findings["near-duplicate-name"]
+    assert near.station == "Rockefeller Center Station"
+    assert 'add: "Rockefeller Center Station" = "Rockefeller Ctr Station"' in near.suggestion
+    assert '"Cathedral Pkwy (110 St) Station"' in findings["suffix-missing"].suggestion

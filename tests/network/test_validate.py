@@ -40,3 +40,8 @@ def test_transfer_marks_and_disconnection_are_warnings():
     found = codes(network({"l1": [["a", "b"]], "l2": [["b", "c"]], "l3": [["x", "y"]]}, marked={"x"}))
     assert found == {"transfer-unmarked": "warning", "transfer-mark-single-line": "warning",
                      "network-disconnected": "warning"}
+
+
+def test_unmarked_stops_on_shared_track_are_only_info():
+    found = codes(network({"l1": [["a", "b", "c", "d"]], "l2": [["x", "b", "c", "y"]]}, marked={"b"}))
+    assert found == {"transfer-unmarked": "info"}  # c: l1 and l2 run together b–c
