@@ -71,6 +71,8 @@ class City:
         if source is None:
             raise SourceError(f"city {self.slug!r} declares no {kind} source", self.manifest_path)
         path = source.resolve(self.folder, data_root)
+        if path.exists() and not path.is_file():
+            raise SourceError(f"{kind} source is not a file", path)
         if not path.is_file():
             hint = (
                 f"run `mapcurate fetch-sources --city {self.slug}` or point --data-root / "
@@ -103,6 +105,8 @@ def load_city(slug: str, root: Path | None = None) -> City:
     slug = check_slug(slug.lower())
     folder = base / slug
     manifest = folder / MANIFEST_NAME
+    if folder.is_dir() and not manifest.is_file():
+        raise UnknownCityError(f"city folder has no {MANIFEST_NAME}", folder)
     if not manifest.is_file():
         known = city_slugs(base)
         close = difflib.get_close_matches(slug, known, n=1)
@@ -138,6 +142,10 @@ def _validate_manifest(data: dict[str, Any], manifest: Path) -> None:
         first = errors[0]
         where = ".".join(str(p) for p in first.absolute_path) or "(top level)"
         more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise ManifestError(f"{where}: {first.message}{more}", manifest)
+        message = first.message
+        if first.validator == "pattern":  # say what is expected, not the regular expression
+            expected = first.schema.get("description", "the documented form")
+            message = f"{first.instance!r} is not valid: expected {expected[0].lower()}{expected[1:]}"
+        raise ManifestError(f"{where}: {message}{more}", manifest)
     if "en" not in data["names"]:
         raise ManifestError("names: must include an English name `en`", manifest)

@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from curation.cities import City, Source
 from curation.errors import FetchError
@@ -22,7 +23,8 @@ Progress = Callable[[int, int | None], None]
 
 @dataclass(frozen=True)
 class FetchResult:
-    """What happened to one source: `downloaded`, `present`, `unverified` (no pinned sha256) or `failed`."""
+    """What happened to one source: `downloaded`, `present`, `unverified` (no pinned sha256), `modified`
+    (present but not the pinned version; kept unless `force`) or `failed`."""
 
     city: str
     kind: str
@@ -45,7 +47,7 @@ def mirror_base(mirror: str) -> str:
     if mirror.startswith(("http://", "https://", "file://")):
         return mirror.rstrip("/")
     folder = Path(mirror).expanduser()
-    if folder.is_dir():
+    if mirror and folder.is_dir():
         return folder.resolve().as_uri()
     raise FetchError(f"--mirror must be an http(s):// or file:// URL or an existing folder, but got {mirror!r}")
 
@@ -73,7 +75,10 @@ def fetch_city(city: City, data_root: Path, *, kinds: tuple[str, ...] = ("statio
             continue
         target = source.resolve(city.folder, data_root)
         try:
-            results.append(_fetch_source(city.slug, source, target, mirror, force, timeout, progress))
+            try:
+                results.append(_fetch_source(city.slug, source, target, mirror, force, timeout, progress))
+            except OSError as exc:
+                raise FetchError(f"cannot write: {exc.strerror or exc}", exc.filename or target) from exc
         except FetchError as exc:
             if not keep_going:
                 raise
@@ -83,10 +88,13 @@ def fetch_city(city: City, data_root: Path, *, kinds: tuple[str, ...] = ("statio
 
 def _fetch_source(slug: str, source: Source, target: Path, mirror: str | None, force: bool,
                   timeout: float, progress: Progress | None) -> FetchResult:
+    if target.exists() and not target.is_file():
+        raise FetchError("is not a file; move it away to fetch this source", target)
     if target.is_file() and not force:
         actual = sha256_of(target)
         if source.sha256 is None or actual == source.sha256:
             return FetchResult(slug, source.kind, target, "present", actual)
+        return FetchResult(slug, source.kind, target, "modified", actual)  # a local edit is kept
     actual = _download(source_url(source, mirror), target, source.sha256, timeout, progress)
     return FetchResult(slug, source.kind, target, "downloaded" if source.sha256 else "unverified", actual)
 
@@ -112,7 +120,7 @@ def _download(url: str, target: Path, expected: str | None, timeout: float, prog
         raise
 
 
-def _copy_from(url: str, out, timeout: float, progress: Progress | None, target: Path) -> str:
+def _copy_from(url: str, out: BinaryIO, timeout: float, progress: Progress | None, target: Path) -> str:
     digest = hashlib.sha256()
     try:
         with urllib.request.urlopen(url, timeout=timeout) as response:
@@ -128,9 +136,10 @@ def _copy_from(url: str, out, timeout: float, progress: Progress | None, target:
         raise FetchError(f"download failed: HTTP {exc.code} {exc.reason} for {url}", target) from exc
     except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise FetchError(
-            f"cannot download {url} ({reason}); check the connection, or pass --mirror with a copy "
-            "of the data root", target) from exc
+        if url.startswith("file://"):
+            raise FetchError(f"not in the mirror: {url} ({reason})", target) from exc
+        raise FetchError(f"cannot download {url} ({reason}); check the connection, or pass --mirror with "
+                         "a copy of the data root", target) from exc
     return digest.hexdigest()
 
 

@@ -8,6 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from curation.errors import UnknownCityError
+
 _PACKAGE = Path(__file__).resolve().parent
 DATA_ROOT_ENV = "MAPCURATE_DATA"
 CITIES_ENV = "MAPCURATE_CITIES"
@@ -19,10 +21,20 @@ def _project_folder(name: str) -> Path:
     return checkout if checkout.is_dir() else _PACKAGE / "_bundled" / name
 
 
+def project_cities_dir() -> Path:
+    """The project's own city manifests (the embedded demo city lives here)."""
+    return _project_folder("cities")
+
+
 def cities_dir() -> Path:
     """The folder of city manifests (`MAPCURATE_CITIES` overrides the project's `cities/`)."""
     override = os.environ.get(CITIES_ENV)
-    return Path(override) if override else _project_folder("cities")
+    if not override:
+        return project_cities_dir()
+    folder = Path(override)
+    if not folder.is_dir():
+        raise UnknownCityError(f"{CITIES_ENV} names no folder of city manifests", folder)
+    return folder
 
 
 def schemas_dir() -> Path:

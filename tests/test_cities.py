@@ -43,7 +43,7 @@ def test_malformed_toml_names_the_file(scratch_cities):
 
 def test_schema_violation_says_where(scratch_cities):
     scratch_cities("badcolor", embedded_manifest('[lines."L"]\ncolor = "red"\n'), {"L": ["A", "B"]})
-    with pytest.raises(ManifestError, match=r"lines\.L\.color: 'red' does not match"):
+    with pytest.raises(ManifestError, match=r"lines\.L\.color: 'red' is not valid: expected a colour as #RRGGBB"):
         load_city("badcolor")
 
 

@@ -46,13 +46,15 @@ def test_unwritable_output_is_one_line_and_writes_nothing(runner, scratch_cities
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     result = runner.invoke(app, ["demo", "--out", str(blocker)])
-    assert result.exit_code == 2 and "cannot create the output folder" in result.stderr
+    assert result.exit_code == 2 and "file: is a file, but the output folder must be created here" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
-    scratch_cities("second", embedded_manifest(), {"L": ["A", "B"]})
+    for slug in ("first", "second", "third"):
+        scratch_cities(slug, embedded_manifest(), {"L": ["A", "B"]})
     out = tmp_path / "out"
     (out / "second" / "graph.json").mkdir(parents=True)
     result = runner.invoke(app, ["build-graph", "--all", "--out", str(out)])
     assert result.exit_code == 2 and "graph.json: is a folder" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["second"], "no other city folder is created"
     assert files_under(out) == []
 
 

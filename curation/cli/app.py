@@ -13,6 +13,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    epilog="Environment: MAPCURATE_DATA is the data root (stations/, maps/); MAPCURATE_CITIES a folder of "
+    "city manifests to use instead of the project's cities/.",
 )
 app.command("demo")(network.demo)
 app.command("cities")(network.cities)

@@ -24,7 +24,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 DataRootOption = Annotated[
     Path | None,
     typer.Option("--data-root", help="Folder holding stations/ and maps/ "
-                 "[default: $MAPCURATE_DATA, else ~/.local/share/mapcurate/data]."),
+                 "(default: $MAPCURATE_DATA, else ~/.local/share/mapcurate/data)."),
 ]
 OutOption = Annotated[
     Path, typer.Option("--out", help="Output root; each city's files go to <out>/<city>/.")

@@ -25,6 +25,7 @@ from curation.cli.common import (
 from curation.cli.render import findings_table, plural, summary_table
 from curation.errors import MapcurateError
 from curation.network.build import BuildResult, build_cities
+from curation.resources import project_cities_dir
 
 
 class Shown(StrEnum):
@@ -61,11 +62,13 @@ def build_graph(
     if skip_missing:
         missing = [c.slug for c in cities if not c.has_source("stations", root)]
         cities = [c for c in cities if c.slug not in missing]
+        if missing and not cities:
+            raise MapcurateError("no city has its station list here; check --data-root / MAPCURATE_DATA", root)
         if missing:
             console.print(f"skipped (no station list in {escape(str(root))}): {', '.join(missing)}")
     if len(cities) > 1:
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      console=console, transient=True) as progress:
+                      console=console, transient=True, disable=not console.is_terminal) as progress:
             task = progress.add_task("building networks", total=len(cities))
             results = build_cities(cities, root, out,
                                    on_built=lambda slug: progress.update(task, advance=1, description=slug))
@@ -77,7 +80,7 @@ def build_graph(
 @one_line_errors
 def demo(out: OutOption = Path("exports"), findings: FindingsOption = Shown.open) -> None:
     """Build the embedded demo city (no data needed) and show its summary and findings."""
-    city = load_city("demo")
+    city = load_city("demo", project_cities_dir())  # always the embedded one
     _report(build_cities([city], city.folder, out), out, findings)
 
 
@@ -91,7 +94,8 @@ def _report(results: list[BuildResult], out: Path, findings: Shown) -> None:
             console.print(findings_table(shown, f"{result.network.city}: {plural(len(shown), kind + 'finding')}"))
     failed = [r.network.city for r in results if not r.ok]
     built = len(results) - len(failed)
-    console.print(f"wrote graph.json and quality.json for {plural(built, 'city')} to {escape(str(out))}/")
+    if built:
+        console.print(f"wrote graph.json and quality.json for {plural(built, 'city')} to {escape(str(out))}/")
     if failed:
         console.print(f"[bold red]errors:[/] only quality.json written for {', '.join(failed)} "
                       "(graph.json removed); the findings above say what to fix")
@@ -105,11 +109,13 @@ def cities(data_root: DataRootOption = None) -> None:
     table = Table(title=f"Cities (data root: {escape(str(root))})", title_justify="left")
     for header in ("city", "name", "country", "station list", "map", "overrides"):
         table.add_column(header)
+    bad = []
     for slug in city_slugs():
         try:
             city = load_city(slug)
         except MapcurateError as exc:
             table.add_row(slug, "", "", "", "", f"[red]bad manifest: {escape(str(exc))}[/]")
+            bad.append(exc)
             continue
         cells = []
         for kind in ("stations", "map"):
@@ -130,3 +136,5 @@ def cities(data_root: DataRootOption = None) -> None:
         summary = ", ".join(plural(n, k) for k, n in overrides.items() if n) or "none"
         table.add_row(slug, escape(city.names["en"]), city.country, *cells, summary)
     console.print(table)
+    if bad:
+        raise MapcurateError(f"{plural(len(bad), 'manifest')} cannot be loaded (see the table)")

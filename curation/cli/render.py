@@ -17,11 +17,12 @@ PER_CODE = 8
 
 
 def summary_table(results: list[BuildResult]) -> Table:
-    """One row per city: size of the network and findings by severity."""
-    table = Table(title="Canonical networks", title_justify="left", box=box.SIMPLE_HEAD)
-    for header in ("city", "lines", "stations", "transfers", "loops", "branched", "errors",
-                   "warnings", "fixed", "info"):
-        table.add_column(header, justify="left" if header == "city" else "right", no_wrap=True)
+    """One row per city: size of the network and findings by severity (warnings: open, fixed)."""
+    table = Table(title="Canonical networks", title_justify="left", box=box.SIMPLE_HEAD, padding=(0, 1),
+                  collapse_padding=True, pad_edge=False)
+    for header in ("city", "lines", "stations", "transfers", "loops", "forks", "errors", "warnings", "fixed"):
+        table.add_column(header, justify="left" if header == "city" else "right", no_wrap=True,
+                         min_width=len(header))
     for result in results:
         net, report = result.network, result.report
         warnings = [f for f in report.findings if f.severity == "warning"]
@@ -32,7 +33,7 @@ def summary_table(results: list[BuildResult]) -> Table:
             str(sum(line.loop for line in net.lines.values())),
             str(sum(line.is_branched for line in net.lines.values())),
             f"[bold red]{counts['error']}[/]" if counts["error"] else "0",
-            str(len(warnings) - fixed), str(fixed), str(counts["info"]),
+            str(len(warnings) - fixed), str(fixed),
         )
     return table
 

@@ -47,11 +47,15 @@ def fetch_sources(
     """
     kinds = (only.value,) if only else tuple(SourceKind)
     root = data_root_or_default(data_root)
-    base = mirror_base(mirror) if mirror else None
+    base = mirror_base(mirror) if mirror is not None else None
+    targets = selected_cities(city, all_cities)
+    if not any(s.embedded is None for t in targets for s in t.sources.values()):
+        console.print(f"nothing to fetch: {', '.join(t.slug for t in targets)} has only embedded sources")
+        return
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                  console=console, transient=True) as progress:
-        for target in selected_cities(city, all_cities):
+                  console=console, transient=True, disable=not console.is_terminal) as progress:
+        for target in targets:
             task = progress.add_task(target.slug, total=None)
             results += fetch_city(target, root, kinds=kinds, mirror=base, force=force, keep_going=True,
                                   progress=lambda done, total, t=task: progress.update(t, completed=done, total=total))
@@ -70,4 +74,8 @@ def fetch_sources(
         raise typer.Exit(2)
 
 
-_STATUS = {"unverified": "[yellow]unverified (no pinned sha256)[/]", "failed": "[bold red]failed[/]"}
+_STATUS = {
+    "unverified": "[yellow]unverified (no pinned sha256)[/]",
+    "modified": "[yellow]modified: not the pinned version, kept (--force replaces it)[/]",
+    "failed": "[bold red]failed[/]",
+}

@@ -79,7 +79,8 @@ def build_network(city: City, data_root: Path) -> BuildResult:
         findings.add("warning", "source-changed",
                      f"the station list's sha256 is {actual}, not the {pinned} pinned in the manifest",
                      "the overrides were written for the pinned version: review the findings, then pin "
-                     "the new sha256 (or run `mapcurate fetch-sources --force` to restore the pinned file)")
+                     f"the new sha256, or restore the pinned file with `mapcurate fetch-sources --city {city.slug} "
+                     "--only stations --force`")
     return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
 
 
@@ -103,6 +104,7 @@ def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
     """
     graph = out_dir / GRAPH_FILE
     try:
+        out_dir.mkdir(parents=True, exist_ok=True)
         write_json_atomic(out_dir / QUALITY_FILE, result.report.to_dict())
         if result.ok:
             write_json_atomic(graph, result.network.to_dict())
@@ -113,17 +115,16 @@ def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
         raise OutputError(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir) from exc
 
 
-def prepare_output(out_dir: Path) -> None:
-    """Create `out_dir` and check that its files can be replaced, before any is written."""
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder: {exc.strerror or exc}", exc.filename or out_dir) from exc
+def check_output(out_dir: Path) -> None:
+    """Check, without creating anything, that `out_dir` and its files can be written."""
+    existing = next(p for p in (out_dir, *out_dir.parents) if p.exists())
+    if not existing.is_dir():
+        raise OutputError("is a file, but the output folder must be created here", existing)
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError("output folder is not writable", existing)
     for name in (GRAPH_FILE, QUALITY_FILE):
         if (out_dir / name).is_dir():
             raise OutputError("is a folder, but an output file must go here", out_dir / name)
-    if not os.access(out_dir, os.W_OK):
-        raise OutputError("output folder is not writable", out_dir)
 
 
 def load_network(path: Path) -> Network:
@@ -146,7 +147,7 @@ def build_cities(cities: list[City], data_root: Path, out_root: Path,
         if on_built:
             on_built(city.slug)
     for result in results:
-        prepare_output(out_root / result.network.city)
+        check_output(out_root / result.network.city)
     for result in results:
         write_outputs(result, out_root / result.network.city)
     return results

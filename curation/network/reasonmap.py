@@ -242,7 +242,8 @@ def _build_lines(city: City, raw: dict[str, list[str]], occurrences: list[Occurr
             aliases.append(line_name)
         lines[line_id] = Line(
             id=line_id, names=names, variants=variants, aliases=aliases,
-            color=override.get("color"), loop=loop, source_name=line_name, note=override.get("note"),
+            color=override["color"].upper() if "color" in override else None, loop=loop,
+            source_name=line_name, note=override.get("note"),
         )
     return lines
 
