@@ -160,3 +160,24 @@ def test_an_edited_station_list_is_reported_against_the_pinned_checksum(runner, 
     result = runner.invoke(app, ["build-graph", "--city", "miami", "--data-root", str(tmp_path / "data"),
                                  "--out", str(tmp_path / "out")])
     assert result.exit_code == 0 and "source-changed" in result.output
+
+
+def test_empty_selections_are_errors_not_successes(runner, tmp_path, monkeypatch):
+    args = ["build-graph", "--all", "--skip-missing", "--data-root", str(tmp_path / "none"), "--out", str(tmp_path)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2 and "no city has its station list here" in result.stderr
+    monkeypatch.setenv("MAPCURATE_CITIES", str(tmp_path / "missing"))
+    result = runner.invoke(app, ["build-graph", "--all", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "MAPCURATE_CITIES names no folder" in result.stderr
+    demo = runner.invoke(app, ["demo", "--out", str(tmp_path / "out")])
+    assert demo.exit_code == 0, "the demo needs nothing outside the project"
+
+
+def test_cities_exits_2_when_a_manifest_is_bad(runner, scratch_cities):
+    scratch_cities("broken", "country = [\n")
+    (Path(scratch_cities("empty", "")).parent / "empty" / "city.toml").unlink()
+    result = runner.invoke(app, ["cities"])
+    assert result.exit_code == 2 and "bad manifest" in result.output
+    assert "1 manifest cannot be loaded" in result.stderr
+    missing = runner.invoke(app, ["build-graph", "--city", "empty"])
+    assert missing.exit_code == 2 and "city folder has no city.toml" in missing.stderr

@@ -123,3 +123,26 @@ def test_fetch_without_the_shared_data(runner, scratch_cities, tmp_path):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_locally_edited_pinned_file_is_kept_unless_forced(runner, mirror, tmp_path):
+    served, url = mirror
+    root = tmp_path / "root"
+    args = ["fetch-sources", "--city", "miami", "--data-root", str(root), "--mirror", url, "--only", "stations"]
+    assert runner.invoke(app, args).exit_code == 0
+    edited = root / "stations/america/miami.json"
+    edited.write_text('{"L": ["A", "B"]}', encoding="utf-8")
+    kept = runner.invoke(app, args)
+    assert kept.exit_code == 0 and "modified" in kept.output
+    assert edited.read_text(encoding="utf-8") == '{"L": ["A", "B"]}'
+    assert runner.invoke(app, [*args, "--force"]).exit_code == 0
+    assert edited.read_bytes() == (served / "stations/america/miami.json").read_bytes()
+
+
+def test_a_data_root_that_is_a_file_is_one_line(runner, mirror, tmp_path):
+    _, url = mirror
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    result = runner.invoke(app, ["fetch-sources", "--city", "miami", "--data-root", str(blocker), "--mirror", url])
+    assert result.exit_code == 2
+    assert all(line.startswith("error: ") for line in result.stderr.strip().splitlines())
