@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from curation import __version__
-from curation.cli import network, sources
+from curation.cli import network, questions, sources
 
 app = typer.Typer(
     name="mapcurate",
@@ -20,6 +20,7 @@ app.command("demo")(network.demo)
 app.command("cities")(network.cities)
 app.command("build-graph")(network.build_graph)
 app.command("fetch-sources")(sources.fetch_sources)
+app.command("gen-questions")(questions.gen_questions)
 
 
 def _version(value: bool) -> None:

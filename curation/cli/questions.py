@@ -1,0 +1,111 @@
+"""`mapcurate gen-questions`: questions with gold answers from built networks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from curation.cli.common import AllOption, CityOption, console, one_line_errors, selected_cities
+from curation.cli.render import plural
+from curation.errors import MapcurateError, SourceError
+from curation.network.build import GRAPH_FILE, load_network
+from curation.network.model import Network
+from curation.questions.generator import DEFAULT_QUOTA, FAMILIES, CityQuestions, generate_city, parse_quota
+from curation.questions.records import write_questions
+
+QUESTIONS_FILE = "questions.parquet"
+
+
+@one_line_errors
+def gen_questions(
+    city: CityOption = None,
+    all_cities: AllOption = False,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
+    families: Annotated[str | None, typer.Option(
+        "--families", help=f"Comma-separated families (default all): {', '.join(FAMILIES)}.")] = None,
+    per_map: Annotated[list[str] | None, typer.Option(
+        "--per-map", help="FAMILY=N questions per map (planning: station pairs), repeatable.")] = None,
+    quota: Annotated[str, typer.Option("--quota", help="Route pairs per map by difficulty, easy:medium:hard.")]
+    = ":".join(map(str, DEFAULT_QUOTA)),
+    graphs: Annotated[Path, typer.Option("--graphs", help="Where build-graph wrote <city>/graph.json.")]
+    = Path("exports"),
+    out: Annotated[Path | None, typer.Option(
+        "--out", help="Parquet to write (default: <graphs>/<city>/questions.parquet, or "
+        "<graphs>/questions.parquet with --all).")] = None,
+) -> None:
+    """Generate difficulty-labelled questions with gold answers computed from each city's graph.json.
+
+    Example: mapcurate gen-questions --all --seed 7
+    """
+    chosen = [f.strip() for f in families.split(",")] if families else None
+    counts = _parse_per_map(per_map or [])
+    quota_levels = parse_quota(quota)
+    cities = selected_cities(city, all_cities)
+    networks = [_load_graph(graphs, c.slug) for c in cities]
+    target = out or (graphs / QUESTIONS_FILE if all_cities else graphs / cities[0].slug / QUESTIONS_FILE)
+    results = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
+                  transient=True, disable=not console.is_terminal or len(networks) == 1) as progress:
+        task = progress.add_task("generating", total=len(networks))
+        for network in networks:
+            progress.update(task, description=network.city)
+            results.append(generate_city(network, seed=seed, families=chosen, per_map=counts, quota=quota_levels))
+            progress.advance(task)
+    questions = [q for r in results for q in r.questions]
+    write_questions(questions, target)
+    console.print(summary_table(results))
+    for note in shortfall_notes(results):
+        console.print(f"[yellow]short:[/] {escape(note)}")
+    console.print(f"wrote {plural(len(questions), 'question')} to {escape(str(target))} (seed {seed})")
+
+
+def _load_graph(graphs: Path, slug: str) -> Network:
+    path = graphs / slug / GRAPH_FILE
+    if not path.is_file():
+        raise SourceError(f"no network built yet: run `mapcurate build-graph --city {slug} --out {graphs}` first",
+                          path)
+    return load_network(path)
+
+
+def _parse_per_map(items: list[str]) -> dict[str, int]:
+    counts = {}
+    for item in items:
+        name, _, number = item.partition("=")
+        if name not in FAMILIES or not number.isdigit():
+            raise MapcurateError(f"--per-map takes FAMILY=N with a family of {', '.join(FAMILIES)}, but got {item!r}")
+        counts[name] = int(number)
+    return counts
+
+
+def summary_table(results: list[CityQuestions]) -> Table:
+    """Per city: route pairs by difficulty, detail questions, map level."""
+    table = Table(title="Questions", title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    for header in ("city", "map", "route pairs", "easy", "medium", "hard", "detail", "rows"):
+        table.add_column(header, justify="left" if header in ("city", "map") else "right", no_wrap=True)
+    for r in results:
+        detail = sum(1 for q in r.questions if q.family != "planning")
+        table.add_row(r.city, r.map_level, str(r.produced.get("planning", 0)),
+                      *map(str, r.planning_levels), str(detail), str(len(r.questions)))
+    return table
+
+
+def shortfall_notes(results: list[CityQuestions]) -> list[str]:
+    """One line per family: the cities that produced fewer than requested (the network has no more
+    distinct cases), and for route pairs the levels filled from the next level down."""
+    notes = []
+    planning = [f"{r.city} {'/'.join(map(str, r.planning_shortfall))}" for r in results if any(r.planning_shortfall)]
+    if planning:
+        notes.append("planning quota (easy/medium/hard pairs missing, filled from the level below): "
+                     + ", ".join(planning))
+    for family in FAMILIES:
+        short = [f"{r.city} {r.produced.get(family, 0)}/{r.requested[family]}" for r in results
+                 if family != "planning" and family in r.requested and r.produced.get(family, 0) < r.requested[family]]
+        if short:
+            notes.append(f"{family} (made/asked): " + ", ".join(short))
+    return notes

@@ -1,0 +1,1 @@
+"""Questions with gold answers computed from the canonical network: families, difficulty, generator."""

@@ -1,0 +1,55 @@
+"""What a question family returns, and helpers the families share."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A family's question before the city-wide labels (difficulty, weights, ids) are added."""
+
+    type: str
+    template: str
+    question: str
+    answer: Any
+    answer_text: str
+    alternatives: list[Any] = field(default_factory=list)
+    station_1: str | None = None
+    station_2: str | None = None
+    transfers: int | None = None
+
+
+def sample(rng: random.Random, pool: Sequence[T], count: int) -> list[T]:
+    """Up to `count` distinct items of `pool`, in a seeded order."""
+    return rng.sample(list(pool), min(count, len(pool)))
+
+
+def balanced(rng: random.Random, yes: Sequence[T], no: Sequence[T], count: int) -> list[tuple[T, bool]]:
+    """As many yes as no cases (when both exist), interleaved in a seeded order."""
+    half = min(count // 2 + count % 2, len(yes), len(no))
+    picked = [(item, True) for item in sample(rng, yes, half)] + [(item, False) for item in sample(rng, no, half)]
+    rng.shuffle(picked)
+    return picked
+
+
+def first_valid(rng: random.Random, pool: Sequence[T], count: int, check: Callable[[T], object]) -> list[T]:
+    """Up to `count` items of `pool` for which `check` is truthy, in a seeded order (checked lazily)."""
+    order = list(range(len(pool)))
+    rng.shuffle(order)
+    chosen: list[T] = []
+    for index in order:
+        if len(chosen) == count:
+            break
+        if check(pool[index]):
+            chosen.append(pool[index])
+    return chosen
+
+
+def unordered_pairs(items: Sequence[str]) -> list[tuple[str, str]]:
+    return [(a, b) for i, a in enumerate(items) for b in items[i + 1:]]

@@ -1,0 +1,167 @@
+"""The seeded question generator: families × quotas per city, labelled and deduplicated."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import ModuleType
+
+from curation.errors import MapcurateError
+from curation.network.model import Network
+from curation.questions import (
+    adjacent,
+    counting1,
+    counting2,
+    counting3,
+    line_color,
+    min_transfers,
+    next_stop,
+    planning,
+    terminus,
+    torf1,
+    torf2,
+)
+from curation.questions.base import Draft
+from curation.questions.context import CityContext
+from curation.questions.difficulty import (
+    MAP_LEVELS,
+    QUESTION_LEVELS,
+    question_level,
+    reward_weight,
+    scoring_weight,
+)
+from curation.questions.records import GENERATOR_VERSION, Question, canonical_json, question_id
+
+
+@dataclass(frozen=True)
+class Family:
+    """A question family: its module, curriculum stage and default count per map."""
+
+    module: ModuleType
+    stage: int
+    per_map: int
+
+
+# Curriculum stages (RewardMap): 1 judgement, 2 counting, 3 local counting along a line, 4 planning.
+# Default counts follow ReasonMap (40 route pairs, 20:15:5) and ReasonMap-Plus per map.
+FAMILIES: dict[str, Family] = {
+    "planning": Family(planning, 4, 40),
+    "counting1": Family(counting1, 3, 35),
+    "counting2": Family(counting2, 2, 32),
+    "counting3": Family(counting3, 2, 1),
+    "torf1": Family(torf1, 1, 35),
+    "torf2": Family(torf2, 1, 31),
+    "terminus": Family(terminus, 3, 10),
+    "next_stop": Family(next_stop, 3, 10),
+    "min_transfers": Family(min_transfers, 2, 10),
+    "adjacent": Family(adjacent, 1, 10),
+    "line_color": Family(line_color, 2, 5),
+}
+DEFAULT_QUOTA = (20, 15, 5)
+
+
+@dataclass
+class CityQuestions:
+    """One city's questions and what fell short of the request."""
+
+    city: str
+    questions: list[Question]
+    requested: dict[str, int]
+    produced: dict[str, int]
+    planning_levels: tuple[int, int, int] = (0, 0, 0)
+    planning_shortfall: tuple[int, int, int] = (0, 0, 0)
+    duplicates_dropped: int = 0
+    map_level: str = ""
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_quota(text: str) -> tuple[int, int, int]:
+    """`20:15:5` → (20, 15, 5)."""
+    parts = text.split(":")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise MapcurateError(f"quota must be easy:medium:hard whole numbers like 20:15:5, but got {text!r}")
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def generate_city(network: Network, *, seed: int = 0, families: list[str] | None = None,
+                  per_map: dict[str, int] | None = None, quota: tuple[int, int, int] = DEFAULT_QUOTA,
+                  on_family: Callable[[str], None] | None = None) -> CityQuestions:
+    """Every requested family for one city, with deterministic randomness from `seed`."""
+    chosen = families or list(FAMILIES)
+    unknown = sorted(set(chosen) - set(FAMILIES))
+    if unknown:
+        raise MapcurateError(f"unknown question families: {', '.join(unknown)} (known: {', '.join(FAMILIES)})")
+    counts = {name: (per_map or {}).get(name, FAMILIES[name].per_map) for name in chosen}
+    ctx = CityContext(network)
+    result = CityQuestions(city=network.city, questions=[], requested=dict(counts), produced={},
+                           map_level=MAP_LEVELS[ctx.map_level])
+    seen: set[str] = set()
+    for name in chosen:
+        rng = random.Random(f"{seed}/{network.city}/{name}")
+        if name == "planning":
+            total = sum(quota)
+            scaled = quota if counts[name] == total or total == 0 else _scale(quota, counts[name])
+            drafts, plan = planning.generate(ctx, rng, scaled)
+            result.planning_shortfall = plan.shortfall
+            result.planning_levels = tuple(  # type: ignore[assignment]
+                sum(1 for d in drafts[::2] if question_level(d.transfers or 0) == level) for level in range(3))
+            produced = len(plan.pairs)
+        else:
+            drafts = FAMILIES[name].module.generate(ctx, rng, counts[name])
+            produced = len(drafts)
+        for draft in drafts:
+            question = _label(ctx, name, draft, seed)
+            if question.id in seen:
+                result.duplicates_dropped += 1
+                continue
+            seen.add(question.id)
+            result.questions.append(question)
+        result.produced[name] = produced
+        if on_family:
+            on_family(name)
+    return result
+
+
+def _scale(quota: tuple[int, int, int], pairs: int) -> tuple[int, int, int]:
+    """A quota in the same proportions for another number of pairs (remainders to the easy level)."""
+    total = sum(quota)
+    medium, hard = quota[1] * pairs // total, quota[2] * pairs // total
+    return pairs - medium - hard, medium, hard
+
+
+def _label(ctx: CityContext, family: str, draft: Draft, seed: int) -> Question:
+    is_route = family == "planning"
+    level = question_level(draft.transfers or 0) if is_route else ctx.map_level
+    net = ctx.network
+    return Question(
+        id=question_id(net.city, family, draft.template, draft.question, draft.answer_text),
+        city=net.city,
+        country=net.country,
+        family=family,
+        type=draft.type,
+        template=draft.template,
+        question=draft.question,
+        answer=canonical_json(draft.answer),
+        answer_text=draft.answer_text,
+        alternatives=canonical_json(draft.alternatives),
+        station_1_id=draft.station_1,
+        station_1=ctx.station_name(draft.station_1) if draft.station_1 else None,
+        station_2_id=draft.station_2,
+        station_2=ctx.station_name(draft.station_2) if draft.station_2 else None,
+        difficulty_question=QUESTION_LEVELS[level],
+        difficulty_map=MAP_LEVELS[ctx.map_level],
+        weight=scoring_weight(level if is_route else None, ctx.map_level),
+        reward_weight=reward_weight(ctx.map_level, draft.transfers if is_route else None),
+        city_line_count=len(net.lines),
+        city_transfer_count=len(net.transfer_stations),
+        question_transfer_count=draft.transfers if is_route else None,
+        stage=FAMILIES[family].stage,
+        seed=seed,
+        generator_version=GENERATOR_VERSION,
+    )
+
+
+def generate_questions(networks: list[Network], **options: object) -> list[CityQuestions]:
+    """`generate_city` for several cities (same options), in the given order."""
+    return [generate_city(network, **options) for network in networks]  # type: ignore[arg-type]

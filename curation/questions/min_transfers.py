@@ -1,0 +1,30 @@
+"""MinTransfers (new): the fewest transfers between two stations, drawn evenly over 0, 1 and 2+."""
+
+from __future__ import annotations
+
+import random
+
+from curation.questions.base import Draft
+from curation.questions.context import CityContext
+from curation.questions.difficulty import question_level
+from curation.questions.templates import MIN_TRANSFERS, boxed
+
+
+def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
+    by_level: list[list[tuple[str, str, int]]] = [[], [], []]
+    for a in ctx.station_ids:
+        for b, legs in ctx.router.fewest_legs(a).items():
+            by_level[question_level(legs - 1)].append((a, b, legs - 1))
+    pools = [rng.sample(level, min(len(level), count)) for level in by_level]
+    chosen: list[tuple[str, str, int]] = []
+    while len(chosen) < count and any(pools):
+        for pool in pools:
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop())
+    return [
+        Draft(type="MinTransfers", template="min_transfers",
+              question=MIN_TRANSFERS.format(a=ctx.station_name(a), b=ctx.station_name(b)),
+              answer={"value": transfers}, answer_text=boxed(transfers), station_1=a, station_2=b,
+              transfers=transfers)
+        for a, b, transfers in chosen
+    ]

@@ -1,0 +1,119 @@
+"""The question record: one row of the questions Parquet (`schemas/question.schema.json`)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from curation import __version__
+from curation.atomic import write_bytes_atomic
+from curation.errors import SourceError
+
+GENERATOR_VERSION = f"mapcurate-{__version__}/questions-1"
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question with its gold answer and labels. JSON columns hold canonical JSON text."""
+
+    id: str
+    city: str
+    country: str
+    family: str
+    type: str
+    template: str
+    question: str
+    answer: str
+    answer_text: str
+    alternatives: str
+    station_1_id: str | None
+    station_1: str | None
+    station_2_id: str | None
+    station_2: str | None
+    difficulty_question: str
+    difficulty_map: str
+    weight: float
+    reward_weight: float
+    city_line_count: int
+    city_transfer_count: int
+    question_transfer_count: int | None
+    stage: int
+    seed: int
+    generator_version: str
+
+
+SCHEMA = pa.schema([
+    pa.field("id", pa.string(), nullable=False),
+    pa.field("city", pa.string(), nullable=False),
+    pa.field("country", pa.string(), nullable=False),
+    pa.field("family", pa.string(), nullable=False),
+    pa.field("type", pa.string(), nullable=False),
+    pa.field("template", pa.string(), nullable=False),
+    pa.field("question", pa.string(), nullable=False),
+    pa.field("answer", pa.string(), nullable=False),
+    pa.field("answer_text", pa.string(), nullable=False),
+    pa.field("alternatives", pa.string(), nullable=False),
+    pa.field("station_1_id", pa.string()),
+    pa.field("station_1", pa.string()),
+    pa.field("station_2_id", pa.string()),
+    pa.field("station_2", pa.string()),
+    pa.field("difficulty_question", pa.string(), nullable=False),
+    pa.field("difficulty_map", pa.string(), nullable=False),
+    pa.field("weight", pa.float64(), nullable=False),
+    pa.field("reward_weight", pa.float64(), nullable=False),
+    pa.field("city_line_count", pa.int32(), nullable=False),
+    pa.field("city_transfer_count", pa.int32(), nullable=False),
+    pa.field("question_transfer_count", pa.int32()),
+    pa.field("stage", pa.int8(), nullable=False),
+    pa.field("seed", pa.int64(), nullable=False),
+    pa.field("generator_version", pa.string(), nullable=False),
+])
+assert [f.name for f in SCHEMA] == [f.name for f in fields(Question)]
+
+
+def canonical_json(value: Any) -> str:
+    """Compact, sorted, UTF-8 JSON text: the same value always gives the same string."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def question_id(city: str, family: str, template: str, question: str, answer_text: str) -> str:
+    """Stable id: a hash of what the question says and expects."""
+    digest = hashlib.sha256("\x1f".join((city, family, template, question, answer_text)).encode("utf-8"))
+    return digest.hexdigest()[:16]
+
+
+def sort_key(question: Question) -> tuple[Any, ...]:
+    return (question.city, question.stage, question.family, question.template, question.id)
+
+
+def to_table(questions: list[Question]) -> pa.Table:
+    """Rows in a stable order, with the fixed schema."""
+    rows = [asdict(q) for q in sorted(questions, key=sort_key)]
+    return pa.Table.from_pylist(rows, schema=SCHEMA)
+
+
+def write_questions(questions: list[Question], path: Path) -> None:
+    """Write the questions Parquet atomically; the same questions give the same bytes."""
+    buffer = io.BytesIO()
+    pq.write_table(to_table(questions), buffer, compression="zstd", use_dictionary=True,
+                   write_statistics=False, store_schema=True)
+    write_bytes_atomic(path, buffer.getvalue())
+
+
+def read_questions(path: Path) -> pa.Table:
+    """Read a questions Parquet written by `write_questions`."""
+    try:
+        table = pq.read_table(path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise SourceError(f"not a readable questions Parquet: {exc}", path) from exc
+    missing = [name for name in SCHEMA.names if name not in table.column_names]
+    if missing:
+        raise SourceError(f"not a questions Parquet: missing columns {', '.join(missing)}", path)
+    return table

@@ -1,0 +1,24 @@
+"""TorF2 (ReasonMap-Plus, judgement): is a station on a given line? Yes and no balanced."""
+
+from __future__ import annotations
+
+import random
+
+from curation.questions.base import Draft, balanced
+from curation.questions.context import CityContext
+from curation.questions.templates import TORF2, boxed
+
+
+def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
+    yes, no = [], []
+    for sid in ctx.station_ids:
+        serving = set(ctx.network.stations[sid].lines)
+        for lid in ctx.line_ids:
+            (yes if lid in serving else no).append((sid, lid))
+    return [
+        Draft(type="TorF2", template="torf2",
+              question=TORF2.format(a=ctx.station_name(sid), line=ctx.line_name(lid)),
+              answer={"value": "yes" if on_line else "no", "line": lid},
+              answer_text=boxed("yes" if on_line else "no"), station_1=sid)
+        for (sid, lid), on_line in balanced(rng, yes, no, count)
+    ]

@@ -1,0 +1,241 @@
+"""Optimal routes on a canonical network: every route with the fewest transfers, then fewest stops.
+
+A *service* is one ride pattern of a line: each variant of a branched line, the single variant of a
+simple line, or a loop (ridden either way, across its seam). A *leg* is a ride on one service
+between two stations; changing legs is a transfer, so going from one branch of a line to another
+means riding to the fork and changing trains there (two legs on the same line).
+
+The search runs Dijkstra on an expanded graph — one node per station (the concourse) and one per
+(service, position) (the platform) — with lexicographic costs packed into one integer:
+boarding costs one leg, riding costs one stop, alighting is free. Every predecessor on an optimal
+path is kept, so all optimal routes are enumerated, then legs ridden identically by two variants
+of one line (their shared trunk) are merged.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from curation.network.model import Network
+
+Policy = Literal["transfers", "stops"]
+_SCALE = 1_000_000  # one unit of the primary cost outweighs any number of secondary units
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One ride: `via` lists the stations strictly between `start` and `end`, in riding order.
+
+    `direction` is `forward` or `backward` along the variant's stored order; `towards` is the
+    variant's terminus in that direction, or for a loop the next station after `start`.
+    """
+
+    line: str
+    variant: int
+    direction: str
+    towards: str
+    start: str
+    end: str
+    via: tuple[str, ...]
+
+    @property
+    def stops(self) -> int:
+        """Stations ridden past, the arrival included."""
+        return len(self.via) + 1
+
+    def key(self) -> tuple[str, str, str, tuple[str, ...]]:
+        """What a rider does, whichever variant's train they take."""
+        return (self.line, self.start, self.end, self.via)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"line": self.line, "variant": self.variant, "direction": self.direction,
+                "towards": self.towards, "from": self.start, "to": self.end, "via": list(self.via)}
+
+
+@dataclass(frozen=True)
+class Route:
+    """Legs from the first departure to the last arrival."""
+
+    legs: tuple[Leg, ...]
+
+    @property
+    def transfers(self) -> int:
+        return len(self.legs) - 1
+
+    @property
+    def stops(self) -> int:
+        return sum(leg.stops for leg in self.legs)
+
+    def key(self) -> tuple[tuple[str, str, str, tuple[str, ...]], ...]:
+        return tuple(leg.key() for leg in self.legs)
+
+
+@dataclass(frozen=True)
+class _Service:
+    line: str
+    variant: int
+    stations: tuple[str, ...]
+    loop: bool
+
+
+class Router:
+    """All optimal routes between stations of one network (build once, query many times)."""
+
+    def __init__(self, network: Network, policy: Policy = "transfers", max_routes: int = 10_000) -> None:
+        if policy not in ("transfers", "stops"):
+            raise ValueError(f"policy must be 'transfers' or 'stops', but got {policy!r}")
+        self.network = network
+        self.policy = policy
+        self.max_routes = max_routes
+        self._board, self._ride = (_SCALE, 1) if policy == "transfers" else (1, _SCALE)
+        self._station_ids = sorted(network.stations)
+        self._hub = {sid: i for i, sid in enumerate(self._station_ids)}
+        self._services: list[_Service] = []
+        self._platform: list[tuple[int, int]] = []  # node - len(stations) -> (service, position)
+        self._adjacency: list[list[tuple[int, int]]] = [[] for _ in self._station_ids]
+        self._build()
+
+    def _build(self) -> None:
+        for line_id in sorted(self.network.lines):
+            line = self.network.lines[line_id]
+            for index, variant in enumerate(line.variants):
+                self._services.append(_Service(line_id, index, tuple(variant), line.loop))
+        for service_index, service in enumerate(self._services):
+            first = len(self._adjacency)
+            count = len(service.stations)
+            for position, sid in enumerate(service.stations):
+                node = first + position
+                self._platform.append((service_index, position))
+                self._adjacency.append([(self._hub[sid], 0)])  # alight
+                self._adjacency[self._hub[sid]].append((node, self._board))  # board
+            for position in range(count):
+                neighbours = [position - 1, position + 1]
+                if service.loop:
+                    neighbours = [(position - 1) % count, (position + 1) % count]
+                for other in neighbours:
+                    if 0 <= other < count and other != position:
+                        self._adjacency[first + position].append((first + other, self._ride))
+
+    # -- queries ---------------------------------------------------------------------------
+
+    def routes(self, start: str, end: str) -> list[Route]:
+        """Every optimal route from `start` to `end`, in a stable order (empty if unreachable)."""
+        if start == end:
+            raise ValueError("start and end must differ")
+        _, preds = self._search(start, stop_at=end)
+        return self._collect(preds, start, end)
+
+    def routes_from(self, start: str) -> dict[str, list[Route]]:
+        """Every optimal route from `start` to each other reachable station (one search for all)."""
+        _, preds = self._search(start)
+        return {end: self._collect(preds, start, end) for end in self._station_ids
+                if end != start and self._hub[end] in preds}
+
+    def _collect(self, preds: dict[int, list[int]], start: str, end: str) -> list[Route]:
+        target = self._hub[end]
+        if target not in preds:
+            return []
+        unique: dict[tuple, Route] = {}
+        for nodes in self._paths(preds, self._hub[start], target):
+            route = self._route_from(nodes)
+            known = unique.get(route.key())
+            if known is None or _variants(route) < _variants(known):
+                unique[route.key()] = route
+        return sorted(unique.values(), key=_route_order)
+
+    def fewest_legs(self, start: str) -> dict[str, int]:
+        """Fewest legs (transfers + 1) from `start` to every reachable station (cheap: no routes)."""
+        station_services: dict[str, list[int]] = {}
+        for index, service in enumerate(self._services):
+            for sid in service.stations:
+                station_services.setdefault(sid, []).append(index)
+        best: dict[str, int] = {start: 0}
+        frontier = set(station_services.get(start, []))
+        seen_services = set(frontier)
+        legs = 1
+        while frontier:
+            reached = {sid for index in frontier for sid in self._services[index].stations}
+            for sid in reached:
+                best.setdefault(sid, legs)
+            frontier = {i for sid in reached for i in station_services[sid]} - seen_services
+            seen_services |= frontier
+            legs += 1
+        del best[start]
+        return best
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _search(self, start: str, stop_at: str | None = None) -> tuple[dict[int, int], dict[int, list[int]]]:
+        source = self._hub[start]
+        target = self._hub[stop_at] if stop_at is not None else None
+        dist: dict[int, int] = {source: 0}
+        preds: dict[int, list[int]] = {source: []}
+        done: set[int] = set()
+        heap = [(0, source)]
+        while heap:
+            cost, node = heapq.heappop(heap)
+            if node in done:
+                continue
+            if target is not None and target in dist and cost > dist[target]:
+                break
+            done.add(node)
+            for nxt, step in self._adjacency[node]:
+                new = cost + step
+                old = dist.get(nxt)
+                if old is None or new < old:
+                    dist[nxt] = new
+                    preds[nxt] = [node]
+                    heapq.heappush(heap, (new, nxt))
+                elif new == old and node not in preds[nxt]:
+                    preds[nxt].append(node)
+        return dist, preds
+
+    def _paths(self, preds: dict[int, list[int]], source: int, target: int) -> Iterator[list[int]]:
+        """Optimal node paths, found backwards over the predecessor DAG (at most `max_routes`)."""
+        produced = 0
+        stack: list[tuple[int, list[int]]] = [(target, [target])]
+        while stack and produced < self.max_routes:
+            node, suffix = stack.pop()
+            if node == source:
+                produced += 1
+                yield suffix[::-1]
+                continue
+            for prev in sorted(preds[node], reverse=True):
+                stack.append((prev, [*suffix, prev]))
+
+    def _route_from(self, nodes: list[int]) -> Route:
+        hubs = len(self._station_ids)
+        legs: list[Leg] = []
+        run: list[tuple[int, int]] = []
+        for node in nodes[1:]:
+            if node >= hubs:
+                run.append(self._platform[node - hubs])
+            elif run:
+                legs.append(self._leg(run))
+                run = []
+        return Route(tuple(legs))
+
+    def _leg(self, run: list[tuple[int, int]]) -> Leg:
+        service = self._services[run[0][0]]
+        positions = [position for _, position in run]
+        stations = [service.stations[p] for p in positions]
+        count = len(service.stations)
+        step = (positions[1] - positions[0]) % count if len(positions) > 1 else 1
+        forward = step == 1
+        if service.loop:
+            towards = service.stations[(positions[0] + (1 if forward else -1)) % count]
+        else:
+            towards = service.stations[-1] if forward else service.stations[0]
+        return Leg(service.line, service.variant, "forward" if forward else "backward", towards,
+                   stations[0], stations[-1], tuple(stations[1:-1]))
+
+
+def _variants(route: Route) -> tuple[int, ...]:
+    return tuple(leg.variant for leg in route.legs)
+
+
+def _route_order(route: Route) -> tuple:
+    return (route.transfers, route.stops, route.key())
