@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from curation import __version__
-from curation.cli import network, questions, sources
+from curation.cli import demo, network, questions, sources
 
 app = typer.Typer(
     name="mapcurate",
@@ -16,7 +16,7 @@ app = typer.Typer(
     epilog="Environment: MAPCURATE_DATA is the data root (stations/, maps/); MAPCURATE_CITIES a folder of "
     "city manifests to use instead of the project's cities/.",
 )
-app.command("demo")(network.demo)
+app.command("demo")(demo.demo)
 app.command("cities")(network.cities)
 app.command("build-graph")(network.build_graph)
 app.command("fetch-sources")(sources.fetch_sources)

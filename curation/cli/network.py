@@ -1,4 +1,4 @@
-"""`mapcurate build-graph`, `mapcurate cities` and `mapcurate demo`."""
+"""`mapcurate build-graph` and `mapcurate cities`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,6 @@ from curation.cli.common import (
 from curation.cli.render import findings_table, plural, summary_table
 from curation.errors import MapcurateError
 from curation.network.build import BuildResult, build_cities
-from curation.resources import project_cities_dir
 
 
 class Shown(StrEnum):
@@ -74,17 +73,11 @@ def build_graph(
                                    on_built=lambda slug: progress.update(task, advance=1, description=slug))
     else:
         results = build_cities(cities, root, out)
-    _report(results, out, findings)
+    report(results, out, findings)
 
 
-@one_line_errors
-def demo(out: OutOption = Path("exports"), findings: FindingsOption = Shown.open) -> None:
-    """Build the embedded demo city (no data needed) and show its summary and findings."""
-    city = load_city("demo", project_cities_dir())  # always the embedded one
-    _report(build_cities([city], city.folder, out), out, findings)
-
-
-def _report(results: list[BuildResult], out: Path, findings: Shown) -> None:
+def report(results: list[BuildResult], out: Path, findings: Shown) -> None:
+    """Summary table, the findings asked for, what was written; exit 1 when a network has errors."""
     console.print(summary_table(results))
     for result in results:
         shown = [f for f in result.report.findings

@@ -1,0 +1,54 @@
+"""`mapcurate gen-questions` and the demo's questions."""
+
+import pyarrow.parquet as pq
+import pytest
+
+from curation.cli import app
+
+
+def test_demo_builds_and_asks(runner, tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(tmp_path / "demo" / "questions.parquet")
+    assert table.num_rows > 50 and "Questions" in result.output
+    assert "Route Name:" in result.output, "the demo shows a sample question with its gold answer"
+
+
+def test_gen_questions_for_one_city(runner, tmp_path):
+    assert runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-questions"]).exit_code == 0
+    out = tmp_path / "q.parquet"
+    args = ["gen-questions", "--city", "demo", "--graphs", str(tmp_path), "--out", str(out), "--seed", "5",
+            "--families", "planning,torf1", "--per-map", "planning=6", "--quota", "2:2:2"]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    families = set(pq.read_table(out).column("family").to_pylist())
+    assert families == {"planning", "torf1"}
+    assert pq.read_table(out).num_rows == 12 + pq.read_table(out).column("family").to_pylist().count("torf1")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--quota", "20-15-5"], "quota must be easy:medium:hard"),
+    (["--per-map", "planing=3"], "--per-map takes FAMILY=N"),
+    (["--families", "planning,riddles"], "unknown question families: riddles"),
+])
+def test_bad_options_are_one_line(runner, tmp_path, args, message):
+    assert runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-questions"]).exit_code == 0
+    result = runner.invoke(app, ["gen-questions", "--city", "demo", "--graphs", str(tmp_path), *args])
+    assert result.exit_code == 2 and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_missing_graph_says_how_to_build_it(runner, tmp_path):
+    result = runner.invoke(app, ["gen-questions", "--city", "hangzhou", "--graphs", str(tmp_path)])
+    assert result.exit_code == 2 and "run `mapcurate build-graph --city hangzhou" in result.stderr
+    assert not any(tmp_path.iterdir())
+
+
+def test_gen_questions_all_on_the_real_data(runner, data_root, tmp_path):
+    assert runner.invoke(app, ["build-graph", "--all", "--data-root", str(data_root), "--out", str(tmp_path),
+                               "--findings", "none"]).exit_code == 0
+    result = runner.invoke(app, ["gen-questions", "--all", "--graphs", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    table = pq.read_table(tmp_path / "questions.parquet")
+    assert len(set(table.column("city").to_pylist())) == 30
+    assert "planning quota" in result.output and "sydney" in result.output
