@@ -15,7 +15,7 @@ of one line (their shared trunk) are merged.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -125,26 +125,26 @@ class Router:
         """Every optimal route from `start` to `end`, in a stable order (empty if unreachable)."""
         if start == end:
             raise ValueError("start and end must differ")
-        _, preds = self._search(start, stop_at=end)
-        return self._collect(preds, start, end)
+        dist, preds = self._search(start, stop_at=end)
+        target = self._hub[end]
+        if target not in dist:
+            return []
+        ancestors = {target}
+        stack = [target]
+        while stack:  # only nodes on some optimal path to the target matter
+            for prev in preds[stack.pop()]:
+                if prev not in ancestors:
+                    ancestors.add(prev)
+                    stack.append(prev)
+        found = self._routes_to(dist, preds, keep=ancestors.__contains__)
+        return _ordered(found.get(target, []))
 
     def routes_from(self, start: str) -> dict[str, list[Route]]:
         """Every optimal route from `start` to each other reachable station (one search for all)."""
-        _, preds = self._search(start)
-        return {end: self._collect(preds, start, end) for end in self._station_ids
-                if end != start and self._hub[end] in preds}
-
-    def _collect(self, preds: dict[int, list[int]], start: str, end: str) -> list[Route]:
-        target = self._hub[end]
-        if target not in preds:
-            return []
-        unique: dict[tuple, Route] = {}
-        for nodes in self._paths(preds, self._hub[start], target):
-            route = self._route_from(nodes)
-            known = unique.get(route.key())
-            if known is None or _variants(route) < _variants(known):
-                unique[route.key()] = route
-        return sorted(unique.values(), key=_route_order)
+        dist, preds = self._search(start)
+        found = self._routes_to(dist, preds, keep=lambda node: True)
+        return {end: _ordered(found[self._hub[end]]) for end in self._station_ids
+                if end != start and self._hub[end] in found}
 
     def fewest_legs(self, start: str) -> dict[str, int]:
         """Fewest legs (transfers + 1) from `start` to every reachable station (cheap: no routes)."""
@@ -193,34 +193,44 @@ class Router:
                     preds[nxt].append(node)
         return dist, preds
 
-    def _paths(self, preds: dict[int, list[int]], source: int, target: int) -> Iterator[list[int]]:
-        """Optimal node paths, found backwards over the predecessor DAG (at most `max_routes`)."""
-        produced = 0
-        stack: list[tuple[int, list[int]]] = [(target, [target])]
-        while stack and produced < self.max_routes:
-            node, suffix = stack.pop()
-            if node == source:
-                produced += 1
-                yield suffix[::-1]
-                continue
-            for prev in sorted(preds[node], reverse=True):
-                stack.append((prev, [*suffix, prev]))
+    def _routes_to(self, dist: dict[int, int], preds: dict[int, list[int]],
+                   keep: Callable[[int], bool]) -> dict[int, list[Route]]:
+        """Optimal routes to every station node, built forward over the predecessor DAG.
 
-    def _route_from(self, nodes: list[int]) -> Route:
+        Nodes are visited by (cost, platforms before concourses): alighting costs nothing, every
+        other step costs something, so this order is topological. A platform holds the routes so
+        far with the leg being ridden still open; a concourse holds finished routes, merged when
+        two variants ride the same way.
+        """
         hubs = len(self._station_ids)
-        legs: list[Leg] = []
-        run: list[tuple[int, int]] = []
-        for node in nodes[1:]:
+        source = next(node for node, cost in dist.items() if cost == 0 and node < hubs)
+        open_routes: dict[int, list[tuple[tuple[Leg, ...], tuple[int, ...]]]] = {}
+        done: dict[int, list[Route]] = {source: [Route(())]}
+        for node in sorted((n for n in dist if keep(n) and n != source), key=lambda n: (dist[n], n < hubs)):
             if node >= hubs:
-                run.append(self._platform[node - hubs])
-            elif run:
-                legs.append(self._leg(run))
-                run = []
-        return Route(tuple(legs))
+                states = []
+                position = self._platform[node - hubs][1]
+                for prev in preds[node]:
+                    if prev < hubs:  # boarding
+                        states += [(route.legs, (position,)) for route in done.get(prev, [])]
+                    else:  # riding on
+                        states += [(legs, (*positions, position)) for legs, positions in open_routes.get(prev, [])]
+                open_routes[node] = states[: self.max_routes]
+            else:
+                unique: dict[tuple, Route] = {}
+                for prev in preds[node]:
+                    service = self._platform[prev - hubs][0]
+                    for legs, positions in open_routes.get(prev, []):
+                        route = Route((*legs, self._leg(service, positions)))
+                        known = unique.get(route.key())
+                        if known is None or _variants(route) < _variants(known):
+                            unique[route.key()] = route
+                done[node] = list(unique.values())[: self.max_routes]
+        del done[source]
+        return done
 
-    def _leg(self, run: list[tuple[int, int]]) -> Leg:
-        service = self._services[run[0][0]]
-        positions = [position for _, position in run]
+    def _leg(self, service_index: int, positions: tuple[int, ...]) -> Leg:
+        service = self._services[service_index]
         stations = [service.stations[p] for p in positions]
         count = len(service.stations)
         step = (positions[1] - positions[0]) % count if len(positions) > 1 else 1
@@ -237,5 +247,5 @@ def _variants(route: Route) -> tuple[int, ...]:
     return tuple(leg.variant for leg in route.legs)
 
 
-def _route_order(route: Route) -> tuple:
-    return (route.transfers, route.stops, route.key())
+def _ordered(routes: list[Route]) -> list[Route]:
+    return sorted(routes, key=lambda route: (route.transfers, route.stops, route.key()))
