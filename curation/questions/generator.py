@@ -104,8 +104,8 @@ def generate_city(network: Network, *, seed: int = 0, families: list[str] | None
             scaled = quota if counts[name] == total or total == 0 else _scale(quota, counts[name])
             drafts, plan = planning.generate(ctx, rng, scaled)
             result.planning_shortfall = plan.shortfall
-            result.planning_levels = tuple(  # type: ignore[assignment]
-                sum(1 for d in drafts[::2] if question_level(d.transfers or 0) == level) for level in range(3))
+            levels = [question_level(d.transfers or 0) for d in drafts if d.template == "planning_short"]
+            result.planning_levels = (levels.count(0), levels.count(1), levels.count(2))
             produced = len(plan.pairs)
         else:
             drafts = FAMILIES[name].module.generate(ctx, rng, counts[name])
