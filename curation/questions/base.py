@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -38,16 +39,17 @@ def balanced(rng: random.Random, yes: Sequence[T], no: Sequence[T], count: int) 
     return picked
 
 
-def first_valid(rng: random.Random, pool: Sequence[T], count: int, check: Callable[[T], object]) -> list[T]:
-    """Up to `count` items of `pool` for which `check` is truthy, in a seeded order (checked lazily)."""
+def first_valid(rng: random.Random, pool: Sequence[T], count: int, check: Callable[[T], R | None]) -> list[R]:
+    """What `check` makes of up to `count` items of `pool` (None: skip), in a seeded order, lazily."""
     order = list(range(len(pool)))
     rng.shuffle(order)
-    chosen: list[T] = []
+    chosen: list[R] = []
     for index in order:
         if len(chosen) == count:
             break
-        if check(pool[index]):
-            chosen.append(pool[index])
+        result = check(pool[index])
+        if result is not None:
+            chosen.append(result)
     return chosen
 
 

@@ -14,16 +14,14 @@ LETTERS = "ABCD"
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
-    candidates = [(lid, a, b) for lid in ctx.line_ids for a, b in unordered_pairs(ctx.network.lines[lid].station_ids)]
-    chosen = first_valid(rng, candidates, count, lambda c: rides_between(ctx.network.lines[c[0]], c[1], c[2]))
+    candidates = [(ctx.network.lines[lid], a, b) for lid in ctx.line_ids
+                  for a, b in unordered_pairs(ctx.network.lines[lid].station_ids)]
+    chosen = first_valid(rng, candidates, count, lambda candidate: rides_between(*candidate))
     drafts = []
     offset = rng.randrange(4)
-    for k, (lid, a, b) in enumerate(chosen):
-        if rng.random() < 0.5:
-            a, b = b, a
-        ride = rides_between(ctx.network.lines[lid], a, b)
-        assert ride is not None
-        correct = len(ride.between)
+    for k, ride in enumerate(chosen):
+        lid, a, b = ride.line, *((ride.end, ride.start) if rng.random() < 0.5 else (ride.start, ride.end))
+        correct = len(ride.between)  # the same either way along one ride
         options = _options(rng, correct, (k + offset) % 4)  # the correct letter cycles evenly
         letter = LETTERS[options.index(correct)]
         question = COUNTING1.format(a=ctx.station_name(a), b=ctx.station_name(b), line=ctx.line_name(lid),

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from curation.network.model import Line
+from curation.questions.base import first_valid
+from curation.questions.context import CityContext
 
 
 @dataclass(frozen=True)
@@ -46,3 +50,16 @@ def rides_between(line: Line, start: str, end: str) -> Ride | None:
     return Ride(line=line.id, start=start, end=end, between=between,
                 next_stop=between[0] if between else end,
                 terminus=termini.pop() if len(termini) == 1 else None)
+
+
+def sample_rides(ctx: CityContext, rng: random.Random, count: int, accept: Callable[[Ride], bool],
+                 loops: bool = True) -> list[Ride]:
+    """Up to `count` unambiguous rides between two stations of a line that `accept` keeps."""
+    candidates = [(line, a, b) for lid in ctx.line_ids if loops or not ctx.network.lines[lid].loop
+                  for line in (ctx.network.lines[lid],) for a in line.station_ids for b in line.station_ids if a != b]
+
+    def check(candidate: tuple[Line, str, str]) -> Ride | None:
+        ride = rides_between(*candidate)
+        return ride if ride is not None and accept(ride) else None
+
+    return first_valid(rng, candidates, count, check)
