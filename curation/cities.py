@@ -55,6 +55,7 @@ class City:
     aliases: dict[str, list[str]] = field(default_factory=dict)
     station_splits: list[dict[str, Any]] = field(default_factory=list)
     lines: dict[str, dict[str, Any]] = field(default_factory=dict)
+    question_skips: dict[str, Any] = field(default_factory=dict)
 
     @property
     def manifest_path(self) -> Path:
@@ -132,6 +133,7 @@ def load_city(slug: str, root: Path | None = None) -> City:
         aliases=data.get("aliases", {}),
         station_splits=data.get("station_splits", []),
         lines=data.get("lines", {}),
+        question_skips=data.get("questions", {}),
     )
 
 

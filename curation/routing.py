@@ -158,13 +158,13 @@ class Router:
         legs = 1
         while frontier:
             reached = {sid for index in frontier for sid in self._services[index].stations}
-            for sid in reached:
+            for sid in sorted(reached):  # sorted: the result's order must not depend on hashing
                 best.setdefault(sid, legs)
             frontier = {i for sid in reached for i in station_services[sid]} - seen_services
             seen_services |= frontier
             legs += 1
         del best[start]
-        return best
+        return dict(sorted(best.items()))
 
     # -- internals -------------------------------------------------------------------------
 

@@ -20,7 +20,7 @@ def test_demo_builds_the_embedded_city(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "demo" in result.output and "quality.json for 1 city" in result.output
     graph = json.loads((tmp_path / "demo" / "graph.json").read_text())
-    assert {line["id"] for line in graph["lines"]} == {"red-line", "blue-line", "green-line", "yellow-line"}
+    assert {line["id"] for line in graph["lines"]} == {"red-line", "blue-line", "green-line", "harbour-line"}
 
 
 def test_build_graph_with_errors_exits_1_and_writes_only_the_report(runner, scratch_cities, tmp_path):

@@ -52,3 +52,34 @@ def test_gen_questions_all_on_the_real_data(runner, data_root, tmp_path):
     table = pq.read_table(tmp_path / "questions.parquet")
     assert len(set(table.column("city").to_pylist())) == 30
     assert "planning quota" in result.output and "sydney" in result.output
+
+
+def test_same_seed_same_bytes_whatever_the_hash_seed(tmp_path):
+    """Python's string hashing changes per process: outputs must not depend on it."""
+    import os
+    import subprocess
+    import sys
+
+    digests = set()
+    for hash_seed in ("1", "2"):
+        out = tmp_path / hash_seed
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        for args in (["demo", "--out", str(out)],):
+            done = subprocess.run([sys.executable, "-m", "curation", *args], env=env, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr
+        digests.add(((out / "demo" / "graph.json").read_bytes(), (out / "demo" / "questions.parquet").read_bytes()))
+    assert len(digests) == 1
+
+
+def test_corrupt_graphs_and_unwritable_output_are_one_line(runner, tmp_path):
+    assert runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-questions"]).exit_code == 0
+    graph = tmp_path / "demo" / "graph.json"
+    original = graph.read_text(encoding="utf-8")
+    result = runner.invoke(app, ["gen-questions", "--city", "demo", "--graphs", str(tmp_path), "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "cannot write" in result.stderr
+    for broken, message in ((original.replace('"lines": [', '"lines": [], "x": [', 1), "not a valid graph.json"),
+                            (original.replace('"central"', '"nowhere"', 1), "not a valid graph.json")):
+        graph.write_text(broken, encoding="utf-8")
+        result = runner.invoke(app, ["gen-questions", "--city", "demo", "--graphs", str(tmp_path)])
+        assert result.exit_code == 2 and message in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1

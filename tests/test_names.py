@@ -37,6 +37,7 @@ def test_slugs_are_ascii_and_pinyin_for_chinese():
     assert slugify("湘湖站") == "xiang-hu-zhan"
     assert slugify("Vörösmarty tér Station") == "vorosmarty-ter-station"
     assert slugify("L'Enfant Plaza") == "l-enfant-plaza"
+    assert slugify("Østhorn Station") == "osthorn-station"
 
 
 def test_place_name_readings_are_right_in_ids():

@@ -26,28 +26,32 @@ QUESTIONS_FILE = "questions.parquet"
 def gen_questions(
     city: CityOption = None,
     all_cities: AllOption = False,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random choice.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Seed of every random choice.")] = 0,
     families: Annotated[str | None, typer.Option(
         "--families", help=f"Comma-separated families (default all): {', '.join(FAMILIES)}.")] = None,
     per_map: Annotated[list[str] | None, typer.Option(
         "--per-map", help="FAMILY=N questions per map (planning: station pairs), repeatable.")] = None,
-    quota: Annotated[str, typer.Option("--quota", help="Route pairs per map by difficulty, easy:medium:hard.")]
+    quota: Annotated[str, typer.Option(
+        "--quota", help="Proportions easy:medium:hard of the route pairs (transfers 0 / 1 / 2+).")]
     = ":".join(map(str, DEFAULT_QUOTA)),
     graphs: Annotated[Path, typer.Option("--graphs", help="Where build-graph wrote <city>/graph.json.")]
     = Path("exports"),
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Parquet to write (default: <graphs>/<city>/questions.parquet, or "
+        "--out", help="Parquet file to write (default: <graphs>/<city>/questions.parquet, or "
         "<graphs>/questions.parquet with --all).")] = None,
 ) -> None:
     """Generate difficulty-labelled questions with gold answers computed from each city's graph.json.
 
     Example: mapcurate gen-questions --all --seed 7
     """
-    chosen = [f.strip() for f in families.split(",")] if families else None
+    chosen = [f.strip() for f in families.split(",") if f.strip()] if families is not None else None
+    if chosen == []:
+        raise MapcurateError("--families names no family")
     counts = _parse_per_map(per_map or [])
     quota_levels = parse_quota(quota)
     cities = selected_cities(city, all_cities)
     networks = [_load_graph(graphs, c.slug) for c in cities]
+    skips = {c.slug: c.question_skips.get("skip", []) for c in cities}
     target = out or (graphs / QUESTIONS_FILE if all_cities else graphs / cities[0].slug / QUESTIONS_FILE)
     results = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
@@ -55,7 +59,9 @@ def gen_questions(
         task = progress.add_task("generating", total=len(networks))
         for network in networks:
             progress.update(task, description=network.city)
-            results.append(generate_city(network, seed=seed, families=chosen, per_map=counts, quota=quota_levels))
+            skip = skips.get(network.city, [])
+            results.append(generate_city(network, seed=seed, families=chosen, per_map=counts, quota=quota_levels,
+                                         skip=skip))
             progress.advance(task)
     questions = [q for r in results for q in r.questions]
     write_questions(questions, target)
@@ -99,6 +105,9 @@ def shortfall_notes(results: list[CityQuestions]) -> list[str]:
     """One line per family: the cities that produced fewer than requested (the network has no more
     distinct cases), and for route pairs the levels filled from the next level down."""
     notes = []
+    skipped = [f"{r.city} ({', '.join(r.skipped)})" for r in results if r.skipped]
+    if skipped:
+        notes.append("skipped as the manifest says (the map draws lines the station list lacks): " + ", ".join(skipped))
     planning = [f"{r.city} {'/'.join(map(str, r.planning_shortfall))}" for r in results if any(r.planning_shortfall)]
     if planning:
         notes.append("planning quota (easy/medium/hard pairs missing, filled from the level below): "

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
+
 from curation.atomic import write_json_atomic
 from curation.cities import City
 from curation.errors import OutputError, SourceError
@@ -17,6 +19,7 @@ from curation.network.model import Network
 from curation.network.quality import QualityReport
 from curation.network.reasonmap import import_reasonmap
 from curation.network.validate import validate_network
+from curation.resources import load_schema
 
 GRAPH_FILE = "graph.json"
 QUALITY_FILE = "quality.json"
@@ -128,11 +131,20 @@ def check_output(out_dir: Path) -> None:
 
 
 def load_network(path: Path) -> Network:
-    """Read a `graph.json` written by `write_outputs`."""
+    """Read a `graph.json` written by `write_outputs`, checked against its schema and for dangling ids."""
     try:
-        return Network.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"not a readable graph.json: {exc}", path) from exc
+    error = next(iter(Draft202012Validator(load_schema("network")).iter_errors(document)), None)
+    if error is not None:
+        where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise SourceError(f"not a valid graph.json: {where}: {error.message[:200]}", path)
+    network = Network.from_dict(document)
+    dangling = sorted({sid for line in network.lines.values() for sid in line.station_ids} - set(network.stations))
+    if dangling:
+        raise SourceError(f"not a valid graph.json: lines name unknown stations ({', '.join(dangling[:5])})", path)
+    return network
 
 
 def build_cities(cities: list[City], data_root: Path, out_root: Path,

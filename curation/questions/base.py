@@ -32,11 +32,31 @@ def sample(rng: random.Random, pool: Sequence[T], count: int) -> list[T]:
 
 
 def balanced(rng: random.Random, yes: Sequence[T], no: Sequence[T], count: int) -> list[tuple[T, bool]]:
-    """As many yes as no cases (when both exist), interleaved in a seeded order."""
-    half = min(count // 2 + count % 2, len(yes), len(no))
-    picked = [(item, True) for item in sample(rng, yes, half)] + [(item, False) for item in sample(rng, no, half)]
+    """Up to `count` cases, as many yes as no (an odd count adds one of a seeded side), shuffled.
+
+    A map without one of the two answers gets no questions of this kind.
+    """
+    n_yes = n_no = min(count // 2, len(yes), len(no))
+    if count % 2 and n_yes == count // 2 and n_yes:
+        if (rng.random() < 0.5 and len(yes) > n_yes) or len(no) == n_no:
+            n_yes += len(yes) > n_yes
+        else:
+            n_no += 1
+    picked = [(item, True) for item in sample(rng, yes, n_yes)] + [(item, False) for item in sample(rng, no, n_no)]
     rng.shuffle(picked)
     return picked
+
+
+def spread(rng: random.Random, pools: Sequence[Sequence[T]], count: int) -> list[T]:
+    """Up to `count` items taken in turn from each pool, while at least two pools still have some,
+    so that no single answer dominates (a map with one kind of answer gets none)."""
+    shuffled = [rng.sample(list(pool), len(pool)) for pool in pools]
+    chosen: list[T] = []
+    while len(chosen) < count and sum(1 for pool in shuffled if pool) >= 2:
+        for pool in shuffled:
+            if pool and len(chosen) < count:
+                chosen.append(pool.pop())
+    return chosen
 
 
 def first_valid(rng: random.Random, pool: Sequence[T], count: int, check: Callable[[T], R | None]) -> list[R]:

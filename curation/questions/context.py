@@ -44,5 +44,6 @@ class CityContext:
         return f"{name} ({station.disambiguation})" if station.disambiguation else name
 
     def line_name(self, lid: str) -> str:
+        """The line as the map labels it: in the city's first language that names it (Linha Azul, M2, 3号线)."""
         names = self.network.lines[lid].names
-        return names.get(self.language) or names["en"]
+        return next((names[lang] for lang in self.network.languages if lang in names), names["en"])

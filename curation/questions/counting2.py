@@ -5,22 +5,17 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-from curation.questions.base import Draft
+from curation.questions.base import Draft, spread
 from curation.questions.context import CityContext
 from curation.questions.templates import COUNTING2, boxed
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
-    """Stations drawn evenly across line counts, so multi-line stations are not drowned out."""
+    """Stations drawn in turn across line counts, so one-line stations do not dominate."""
     by_count: dict[int, list[str]] = defaultdict(list)
     for sid in ctx.station_ids:
         by_count[len(ctx.network.stations[sid].lines)].append(sid)
-    pools = [rng.sample(by_count[n], len(by_count[n])) for n in sorted(by_count)]
-    chosen: list[str] = []
-    while len(chosen) < count and any(pools):
-        for pool in pools:
-            if pool and len(chosen) < count:
-                chosen.append(pool.pop())
+    chosen = spread(rng, [by_count[n] for n in sorted(by_count)], count)
     return [
         Draft(type="Counting2", template="counting2", question=COUNTING2.format(a=ctx.station_name(sid)),
               answer={"value": len(ctx.network.stations[sid].lines), "lines": ctx.network.stations[sid].lines},

@@ -13,5 +13,5 @@ def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     if count < 1:
         return []
     total = len(ctx.network.lines)
-    return [Draft(type="Counting3", template="counting3", question=COUNTING3,
+    return [Draft(type="Counting3", template="counting3", question=COUNTING3.format(),
                   answer={"value": total, "lines": ctx.line_ids}, answer_text=boxed(total))]

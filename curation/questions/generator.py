@@ -71,6 +71,7 @@ class CityQuestions:
     produced: dict[str, int]
     planning_levels: tuple[int, int, int] = (0, 0, 0)
     planning_shortfall: tuple[int, int, int] = (0, 0, 0)
+    skipped: list[str] = field(default_factory=list)
     duplicates_dropped: int = 0
     map_level: str = ""
     notes: list[str] = field(default_factory=list)
@@ -79,23 +80,29 @@ class CityQuestions:
 def parse_quota(text: str) -> tuple[int, int, int]:
     """`20:15:5` → (20, 15, 5)."""
     parts = text.split(":")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        raise MapcurateError(f"quota must be easy:medium:hard whole numbers like 20:15:5, but got {text!r}")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or not any(int(p) for p in parts):
+        raise MapcurateError(f"quota must be easy:medium:hard whole numbers, not all zero, like 20:15:5, "
+                             f"but got {text!r}")
     return int(parts[0]), int(parts[1]), int(parts[2])
 
 
 def generate_city(network: Network, *, seed: int = 0, families: list[str] | None = None,
                   per_map: dict[str, int] | None = None, quota: tuple[int, int, int] = DEFAULT_QUOTA,
-                  on_family: Callable[[str], None] | None = None) -> CityQuestions:
-    """Every requested family for one city, with deterministic randomness from `seed`."""
-    chosen = families or list(FAMILIES)
-    unknown = sorted(set(chosen) - set(FAMILIES))
+                  skip: list[str] | None = None, on_family: Callable[[str], None] | None = None) -> CityQuestions:
+    """Every requested family for one city, with deterministic randomness from `seed`.
+
+    `skip` names families the city's manifest rules out (its map draws what the source lacks).
+    """
+    requested = families or list(FAMILIES)
+    chosen = [name for name in requested if name not in (skip or [])]
+    unknown = sorted(set(requested) - set(FAMILIES))
     if unknown:
         raise MapcurateError(f"unknown question families: {', '.join(unknown)} (known: {', '.join(FAMILIES)})")
     counts = {name: (per_map or {}).get(name, FAMILIES[name].per_map) for name in chosen}
     ctx = CityContext(network)
     result = CityQuestions(city=network.city, questions=[], requested=dict(counts), produced={},
-                           map_level=MAP_LEVELS[ctx.map_level])
+                           map_level=MAP_LEVELS[ctx.map_level],
+                           skipped=[name for name in requested if name in (skip or [])])
     seen: set[str] = set()
     for name in chosen:
         rng = random.Random(f"{seed}/{network.city}/{name}")

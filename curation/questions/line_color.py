@@ -1,37 +1,58 @@
-"""LineColor (new): which line is drawn in a given colour? Only for lines whose colour is known
-and whose colour name is unique on the map (New York's three red lines are not asked)."""
+"""LineColor (new): which line is drawn in a given colour? Only for lines whose colour is known,
+clearly one hue (not between two names), unique on the map, and not already in the line's name
+(no "which line is green? the Green Line")."""
 
 from __future__ import annotations
 
+import colorsys
 import random
 from collections import Counter
 
+from curation.network.model import Line
 from curation.questions.base import Draft, sample
 from curation.questions.context import CityContext
 from curation.questions.templates import LINE_COLOR, boxed
 
-# Named colours as transit maps use them; a line's hex colour takes the nearest name.
-PALETTE = {
-    "red": (220, 30, 45), "orange": (245, 140, 20), "yellow": (250, 205, 25), "green": (0, 150, 70),
-    "light green": (140, 200, 60), "teal": (0, 160, 160), "blue": (0, 90, 180), "light blue": (100, 180, 230),
-    "purple": (130, 50, 150), "pink": (235, 110, 170), "brown": (140, 90, 40), "grey": (150, 150, 150),
-}
+# Hue bands in degrees (start, end, name); hues within MARGIN of a band edge are ambiguous.
+HUE_BANDS = ((0, 12, "red"), (12, 42, "orange"), (42, 70, "yellow"), (70, 165, "green"), (165, 190, None),
+             (190, 255, "blue"), (255, 300, "purple"), (300, 345, "pink"), (345, 360, "red"))
+MARGIN = 3
+COLOUR_WORDS = {"red": ("red", "vermelha", "rossa", "红"), "orange": ("orange", "laranja", "橙"),
+                "yellow": ("yellow", "amarela", "gialla", "黄"), "green": ("green", "verde", "绿"),
+                "blue": ("blue", "azul", "blu", "蓝"), "purple": ("purple", "violet", "紫"),
+                "pink": ("pink", "rosa", "粉"), "brown": ("brown", "marrom", "棕"), "grey": ("grey", "gray", "silver")}
 
 
-def colour_name(hex_colour: str) -> str:
-    """The palette name nearest to `#RRGGBB` (squared distance in RGB)."""
-    rgb = tuple(int(hex_colour[i: i + 2], 16) for i in (1, 3, 5))
-    return min(PALETTE, key=lambda name: sum((a - b) ** 2 for a, b in zip(PALETTE[name], rgb, strict=True)))
+def colour_name(hex_colour: str) -> str | None:
+    """A plain colour word for `#RRGGBB`, or None when the colour sits between two words."""
+    r, g, b = (int(hex_colour[i: i + 2], 16) / 255 for i in (1, 3, 5))
+    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
+    if saturation < 0.2:
+        return "grey" if 0.3 < lightness < 0.8 else None
+    degrees = hue * 360
+    for start, end, name in HUE_BANDS:
+        if start <= degrees < end:
+            near_edge = min(degrees - start, end - degrees) < MARGIN and (start, end) not in ((0, 12), (345, 360))
+            if name == "orange" and lightness < 0.42:
+                return "brown"
+            return None if near_edge else name
+    return None
+
+
+def _named_after(line: Line, colour: str) -> bool:
+    texts = " ".join([*line.names.values(), *line.aliases]).casefold()
+    return any(word in texts for word in COLOUR_WORDS.get(colour, (colour,)))
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     named = {lid: colour_name(line.color) for lid, line in ctx.network.lines.items() if line.color}
-    uses = Counter(named.values())
-    unique = sorted(lid for lid, name in named.items() if uses[name] == 1)
+    uses = Counter(name for name in named.values() if name)
+    asked = sorted(lid for lid, name in named.items()
+                   if name and uses[name] == 1 and not _named_after(ctx.network.lines[lid], name))
     return [
         Draft(type="LineColor", template="line_color", question=LINE_COLOR.format(color=named[lid]),
               answer={"value": lid, "name": ctx.line_name(lid), "color": ctx.network.lines[lid].color,
                       "color_name": named[lid]},
               answer_text=boxed(ctx.line_name(lid)))
-        for lid in sample(rng, unique, count)
+        for lid in sample(rng, asked, count)
     ]

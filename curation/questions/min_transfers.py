@@ -1,10 +1,10 @@
-"""MinTransfers (new): the fewest transfers between two stations, drawn evenly over 0, 1 and 2+."""
+"""MinTransfers (new): the fewest transfers between two stations, drawn in turn from 0, 1 and 2+."""
 
 from __future__ import annotations
 
 import random
 
-from curation.questions.base import Draft
+from curation.questions.base import Draft, spread
 from curation.questions.context import CityContext
 from curation.questions.difficulty import question_level
 from curation.questions.templates import MIN_TRANSFERS, boxed
@@ -15,12 +15,7 @@ def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     for a in ctx.station_ids:
         for b, legs in ctx.router.fewest_legs(a).items():
             by_level[question_level(legs - 1)].append((a, b, legs - 1))
-    pools = [rng.sample(level, min(len(level), count)) for level in by_level]
-    chosen: list[tuple[str, str, int]] = []
-    while len(chosen) < count and any(pools):
-        for pool in pools:
-            if pool and len(chosen) < count:
-                chosen.append(pool.pop())
+    chosen = spread(rng, [rng.sample(level, min(len(level), count)) for level in by_level], count)
     return [
         Draft(type="MinTransfers", template="min_transfers",
               question=MIN_TRANSFERS.format(a=ctx.station_name(a), b=ctx.station_name(b)),

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 
 from curation import __version__
 from curation.atomic import write_bytes_atomic
-from curation.errors import SourceError
+from curation.errors import OutputError, SourceError
 
 GENERATOR_VERSION = f"mapcurate-{__version__}/questions-1"
 
@@ -104,7 +104,10 @@ def write_questions(questions: list[Question], path: Path) -> None:
     buffer = io.BytesIO()
     pq.write_table(to_table(questions), buffer, compression="zstd", use_dictionary=True,
                    write_statistics=False, store_schema=True)
-    write_bytes_atomic(path, buffer.getvalue())
+    try:
+        write_bytes_atomic(path, buffer.getvalue())
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", exc.filename or path) from exc
 
 
 def read_questions(path: Path) -> pa.Table:

@@ -17,6 +17,7 @@ BOXED = " Put your final answer in \\boxed{{}}."
 COUNTING1 = ("According to the subway map, how many intermediate stops are there between {a} and {b} on {line}, "
              "not counting {a} and {b}? A) {A} B) {B} C) {C} D) {D}. Answer with the letter of the correct option."
              + BOXED)
+COUNTING1_LOOP = COUNTING1.replace(", not counting", ", going the shorter way round the loop and not counting")
 COUNTING2 = "According to the subway map, how many lines pass through {a}? Answer with a number." + BOXED
 COUNTING3 = "According to the subway map, how many lines are there on this map in total? Answer with a number." + BOXED
 TORF1 = "According to the subway map, are {a} and {b} on the same line? Answer yes or no." + BOXED

@@ -21,7 +21,8 @@ class Names:
         for sid, s in network.stations.items():
             name = s.names.get(lang) or next(iter(s.names.values()))
             self.station[sid] = f"{name} ({s.disambiguation})" if s.disambiguation else name
-        self.line = {lid: line.names.get(lang) or line.names["en"] for lid, line in network.lines.items()}
+        self.line = {lid: next((line.names[x] for x in network.languages if x in line.names), line.names["en"])
+                     for lid, line in network.lines.items()}
         self.station_ids = {name: sid for sid, name in self.station.items()}
         self.line_ids = {name: lid for lid, name in self.line.items()}
 

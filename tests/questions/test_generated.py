@@ -30,7 +30,8 @@ def networks(data_root):
 
 @pytest.fixture(scope="module")
 def generated(networks):
-    return {slug: generate_city(net, seed=0) for slug, net in networks.items()}
+    skips = {slug: load_city(slug).question_skips.get("skip", []) for slug in networks}
+    return {slug: generate_city(net, seed=0, skip=skips[slug]) for slug, net in networks.items()}
 
 
 def rows_of(result):
@@ -83,8 +84,10 @@ def test_map_difficulty_splits_the_cities_ten_ten_ten(networks):
 def test_quota_and_shortfall(generated):
     shanghai = generated["shanghai"]
     assert shanghai.planning_levels == (20, 15, 5) and shanghai.planning_shortfall == (0, 0, 0)
-    sydney = generated["sydney"]  # one line: every pair is easy, the other levels are filled from it
-    assert sydney.planning_levels == (40, 0, 0) and sydney.planning_shortfall == (0, 15, 5)
+    miami = generated["miami"]  # two lines on one trunk: no pair needs two transfers, few need one
+    assert miami.planning_levels == (33, 7, 0) and miami.planning_shortfall == (0, 8, 5)
+    sydney = generated["sydney"]  # its map draws lines its station list lacks (manifest)
+    assert "planning" in sydney.skipped and not any(q.family == "planning" for q in sydney.questions)
 
 
 def test_loops_and_branches_in_gold_routes(networks):
@@ -135,3 +138,19 @@ def test_the_checks_catch_wrong_answers():
     for row, check in ((wrong_route, check_planning), (flipped, check_detail), (bad_text, check_planning)):
         with pytest.raises(AssertionError):
             check(network, names, router, row)
+
+
+def test_counting1_options_ascend_and_loops_say_which_way():
+    network = build("demo").network
+    rows = [r for r in rows_of(generate_city(network, seed=1, families=["counting1"], per_map={"counting1": 60}))]
+    for row in rows:
+        options = json.loads(row["answer"])["options"]
+        assert options == sorted(options)
+    loop_rows = [r for r in rows if json.loads(r["answer"])["line"] == "blue-line"]
+    assert loop_rows and all("shorter way round the loop" in r["question"] for r in loop_rows)
+
+
+def test_line_colour_questions_skip_lines_named_after_their_colour():
+    network = build("demo").network  # Red/Blue/Green Line are named after their colours; Harbour Line is not
+    [row] = rows_of(generate_city(network, families=["line_color"]))
+    assert row["answer_text"] == "\\boxed{Harbour Line}" and "orange" in row["question"]
