@@ -43,6 +43,11 @@ class CityContext:
         name = station.names.get(self.language) or next(iter(station.names.values()))
         return f"{name} ({station.disambiguation})" if station.disambiguation else name
 
+    def line_phrase(self, lid: str) -> str:
+        """The line inside a sentence: New York's bare `A` or `7` reads `the A train`."""
+        name = self.line_name(lid)
+        return f"the {name} train" if len(name) <= 2 and name.isascii() else name
+
     def line_name(self, lid: str) -> str:
         """The line as the map labels it: in the city's first language that names it (Linha Azul, M2, 3号线)."""
         names = self.network.lines[lid].names

@@ -28,7 +28,7 @@ def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
         options = _options(rng, correct, slot)
         letter = LETTERS[slot]
         template = COUNTING1_LOOP if ctx.network.lines[ride.line].loop else COUNTING1
-        question = template.format(a=ctx.station_name(a), b=ctx.station_name(b), line=ctx.line_name(ride.line),
+        question = template.format(a=ctx.station_name(a), b=ctx.station_name(b), line=ctx.line_phrase(ride.line),
                                    **dict(zip(LETTERS, map(str, options), strict=True)))
         drafts.append(Draft(type="Counting1", template="counting1", question=question,
                             answer={"letter": letter, "value": correct, "options": options, "line": ride.line},

@@ -15,7 +15,7 @@ def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     rides = sample_rides(ctx, rng, count, lambda ride: len(ride.between) >= 1)  # B itself is not next
     return [
         Draft(type="NextStop", template="next_stop",
-              question=NEXT_STOP.format(line=ctx.line_name(r.line), a=ctx.station_name(r.start),
+              question=NEXT_STOP.format(line=ctx.line_phrase(r.line), a=ctx.station_name(r.start),
                                         b=ctx.station_name(r.end)),
               answer={"value": r.next_stop, "name": ctx.station_name(r.next_stop), "line": r.line},
               answer_text=boxed(ctx.station_name(r.next_stop)), station_1=r.start, station_2=r.end)

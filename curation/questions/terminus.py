@@ -16,7 +16,7 @@ def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     rides = sample_rides(ctx, rng, count, lambda ride: ride.terminus not in (None, ride.end), loops=False)
     return [
         Draft(type="Terminus", template="terminus",
-              question=TERMINUS.format(line=ctx.line_name(r.line), a=ctx.station_name(r.start),
+              question=TERMINUS.format(line=ctx.line_phrase(r.line), a=ctx.station_name(r.start),
                                        b=ctx.station_name(r.end)),
               answer={"value": r.terminus, "name": ctx.station_name(r.terminus), "line": r.line},
               answer_text=boxed(ctx.station_name(r.terminus)), station_1=r.start, station_2=r.end)

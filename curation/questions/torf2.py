@@ -17,7 +17,7 @@ def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
             (yes if lid in serving else no).append((sid, lid))
     return [
         Draft(type="TorF2", template="torf2",
-              question=TORF2.format(a=ctx.station_name(sid), line=ctx.line_name(lid)),
+              question=TORF2.format(a=ctx.station_name(sid), line=ctx.line_phrase(lid)),
               answer={"value": "yes" if on_line else "no", "line": lid},
               answer_text=boxed("yes" if on_line else "no"), station_1=sid)
         for (sid, lid), on_line in balanced(rng, yes, no, count)

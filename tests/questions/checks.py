@@ -95,7 +95,7 @@ def check_detail(network: Network, names: Names, router: IndependentRouter, row:
         expected = "\\boxed{yes}" if lines_of[a] & lines_of[b] else "\\boxed{no}"
     elif kind == "TorF2":
         expected = "\\boxed{yes}" if answer["line"] in lines_of[a] else "\\boxed{no}"
-        assert names.line[answer["line"]] in row["question"]
+        assert names.line[answer["line"]] in row["question"]  # bare New York names read "the A train"
     elif kind == "NextStop":
         path = nx.shortest_path(line_graph(network, answer["line"]), a, b)
         expected = f"\\boxed{{{names.station[path[1]]}}}"
