@@ -34,8 +34,10 @@ def main() -> int:
     if not (root / "stations").is_dir():
         print(f"no station lists under {root}; set MAPCURATE_DATA", file=sys.stderr)
         return 2
-    networks = {s: build_network(load_city(s), root).network for s in city_slugs() if s != "demo"}
-    took, results = seconds(lambda: [generate_city(net, seed=0) for net in networks.values()])
+    cities = {s: load_city(s) for s in city_slugs() if s != "demo"}
+    networks = {s: build_network(city, root).network for s, city in cities.items()}
+    skips = {s: city.question_skips.get("skip", []) for s, city in cities.items()}
+    took, results = seconds(lambda: [generate_city(net, seed=0, skip=skips[s]) for s, net in networks.items()])
     rows = sum(len(r.questions) for r in results)
     pairs = sum(r.produced.get("planning", 0) for r in results)
     print(f"default question set, 30 cities: {took:.2f} s, {rows} questions ({pairs} route pairs, "
