@@ -15,8 +15,9 @@ of one line (their shared trunk) are merged.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Literal
 
 from curation.network.model import Network
@@ -97,6 +98,11 @@ class Router:
         self._platform: list[tuple[int, int]] = []  # node - len(stations) -> (service, position)
         self._adjacency: list[list[tuple[int, int]]] = [[] for _ in self._station_ids]
         self._build()
+        self._station_services: dict[str, list[int]] = {}
+        for index, service in enumerate(self._services):
+            for sid in service.stations:
+                self._station_services.setdefault(sid, []).append(index)
+        self._fewest_legs: dict[str, Mapping[str, int]] = {}
 
     def _build(self) -> None:
         for line_id in sorted(self.network.lines):
@@ -146,12 +152,12 @@ class Router:
         return {end: _ordered(found[self._hub[end]]) for end in self._station_ids
                 if end != start and self._hub[end] in found}
 
-    def fewest_legs(self, start: str) -> dict[str, int]:
-        """Fewest legs (transfers + 1) from `start` to every reachable station (cheap: no routes)."""
-        station_services: dict[str, list[int]] = {}
-        for index, service in enumerate(self._services):
-            for sid in service.stations:
-                station_services.setdefault(sid, []).append(index)
+    def fewest_legs(self, start: str) -> Mapping[str, int]:
+        """Fewest legs (transfers + 1) from `start` to every reachable station, sorted by id (cached)."""
+        cached = self._fewest_legs.get(start)
+        if cached is not None:
+            return cached
+        station_services = self._station_services
         best: dict[str, int] = {start: 0}
         frontier = set(station_services.get(start, []))
         seen_services = set(frontier)
@@ -164,7 +170,8 @@ class Router:
             seen_services |= frontier
             legs += 1
         del best[start]
-        return dict(sorted(best.items()))
+        self._fewest_legs[start] = MappingProxyType(dict(sorted(best.items())))
+        return self._fewest_legs[start]
 
     # -- internals -------------------------------------------------------------------------
 

@@ -30,6 +30,10 @@ class CityContext:
         return map_level(self.network)
 
     @cached_property
+    def transfer_station_count(self) -> int:
+        return len(self.network.transfer_stations)
+
+    @cached_property
     def station_ids(self) -> list[str]:
         return sorted(self.network.stations)
 

@@ -161,7 +161,7 @@ def _label(ctx: CityContext, family: str, draft: Draft, seed: int) -> Question:
         weight=scoring_weight(level if is_route else None, ctx.map_level),
         reward_weight=reward_weight(ctx.map_level, draft.transfers if is_route else None),
         city_line_count=len(net.lines),
-        city_transfer_count=len(net.transfer_stations),
+        city_transfer_count=ctx.transfer_station_count,
         question_transfer_count=draft.transfers if is_route else None,
         stage=FAMILIES[family].stage,
         seed=seed,
