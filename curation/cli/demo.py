@@ -11,7 +11,7 @@ from rich.panel import Panel
 
 from curation.cities import load_city
 from curation.cli.common import OutOption, console, one_line_errors
-from curation.cli.network import FindingsOption, Shown, report
+from curation.cli.network import FindingsOption, report
 from curation.cli.questions import QUESTIONS_FILE, summary_table
 from curation.cli.render import plural
 from curation.network.build import build_cities
@@ -23,7 +23,7 @@ from curation.resources import project_cities_dir
 @one_line_errors
 def demo(
     out: OutOption = Path("exports"),
-    findings: FindingsOption = Shown.open,
+    findings: FindingsOption = None,
     questions: Annotated[bool, typer.Option("--questions/--no-questions", help="Also generate questions.")] = True,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the question sample.")] = 0,
 ) -> None:

@@ -35,7 +35,9 @@ class Shown(StrEnum):
     none = "none"
 
 
-FindingsOption = Annotated[Shown, typer.Option("--findings", help="Findings to list: open (not fixed), all, none.")]
+FindingsOption = Annotated[Shown | None, typer.Option(
+    "--findings", help="Findings to list: open (not fixed), all, none. Default: open for one city; "
+    "with --all, only for cities with errors unless given.")]
 
 
 SkipMissingOption = Annotated[
@@ -49,7 +51,7 @@ def build_graph(
     all_cities: AllOption = False,
     data_root: DataRootOption = None,
     out: OutOption = Path("exports"),
-    findings: FindingsOption = Shown.open,
+    findings: FindingsOption = None,
     skip_missing: SkipMissingOption = False,
 ) -> None:
     """Build the canonical network(s): graph.json + quality.json in <out>/<city>/.
@@ -76,14 +78,15 @@ def build_graph(
     report(results, out, findings)
 
 
-def report(results: list[BuildResult], out: Path, findings: Shown) -> None:
+def report(results: list[BuildResult], out: Path, findings: Shown | None) -> None:
     """Summary table, the findings asked for, what was written; exit 1 when a network has errors."""
     console.print(summary_table(results))
+    listed = findings or Shown.open
     for result in results:
         shown = [f for f in result.report.findings
-                 if findings is Shown.all or (findings is Shown.open and f.fixed_by is None)]
-        if shown and (len(results) == 1 or result.report.errors):
-            kind = "" if findings is Shown.all else "open "
+                 if listed is Shown.all or (listed is Shown.open and f.fixed_by is None)]
+        if shown and (len(results) == 1 or findings is not None or result.report.errors):
+            kind = "" if listed is Shown.all else "open "
             console.print(findings_table(shown, f"{result.network.city}: {plural(len(shown), kind + 'finding')}"))
     failed = [r.network.city for r in results if not r.ok]
     built = len(results) - len(failed)
@@ -125,6 +128,7 @@ def cities(data_root: DataRootOption = None) -> None:
             "branch": sum("branch" in v for v in city.lines.values()),
             "line name": sum("names" in v for v in city.lines.values()),
             "colour": sum("color" in v for v in city.lines.values()),
+            "skipped question family": len(city.question_skips.get("skip", [])),
         }
         summary = ", ".join(plural(n, k) for k, n in overrides.items() if n) or "none"
         table.add_row(slug, escape(city.names["en"]), city.country, *cells, summary)

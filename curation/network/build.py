@@ -115,7 +115,7 @@ def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
         graph.unlink(missing_ok=True)
         return [out_dir / QUALITY_FILE]
     except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", exc.filename or out_dir) from exc
+        raise OutputError(f"cannot write: {exc.strerror or exc}", out_dir) from exc
 
 
 def check_output(out_dir: Path) -> None:

@@ -107,7 +107,7 @@ def write_questions(questions: list[Question], path: Path) -> None:
     try:
         write_bytes_atomic(path, buffer.getvalue())
     except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", exc.filename or path) from exc
+        raise OutputError(f"cannot write: {exc.strerror or exc}", path) from exc
 
 
 def read_questions(path: Path) -> pa.Table:
