@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 
@@ -74,7 +73,6 @@ class CityQuestions:
     skipped: list[str] = field(default_factory=list)
     duplicates_dropped: int = 0
     map_level: str = ""
-    notes: list[str] = field(default_factory=list)
 
 
 def parse_quota(text: str) -> tuple[int, int, int]:
@@ -88,7 +86,7 @@ def parse_quota(text: str) -> tuple[int, int, int]:
 
 def generate_city(network: Network, *, seed: int = 0, families: list[str] | None = None,
                   per_map: dict[str, int] | None = None, quota: tuple[int, int, int] = DEFAULT_QUOTA,
-                  skip: list[str] | None = None, on_family: Callable[[str], None] | None = None) -> CityQuestions:
+                  skip: list[str] | None = None) -> CityQuestions:
     """Every requested family for one city, with deterministic randomness from `seed`.
 
     `skip` names families the city's manifest rules out (its map draws what the source lacks).
@@ -125,8 +123,6 @@ def generate_city(network: Network, *, seed: int = 0, families: list[str] | None
             seen.add(question.id)
             result.questions.append(question)
         result.produced[name] = produced
-        if on_family:
-            on_family(name)
     return result
 
 
@@ -168,7 +164,3 @@ def _label(ctx: CityContext, family: str, draft: Draft, seed: int) -> Question:
         generator_version=GENERATOR_VERSION,
     )
 
-
-def generate_questions(networks: list[Network], **options: object) -> list[CityQuestions]:
-    """`generate_city` for several cities (same options), in the given order."""
-    return [generate_city(network, **options) for network in networks]  # type: ignore[arg-type]
