@@ -33,17 +33,17 @@ def check_source_names(city: City, occurrences: list[Occurrence],
                        station_of: dict[Where, str]) -> FindingList:
     """All findings about the source strings of `city` (occurrences from the importer)."""
     out = FindingList(city.slug)
-    _near_duplicates(city, occurrences, out)
-    _suffixes(city, occurrences, out)
+    suffix = _usual_suffix(occurrences)
+    _near_duplicates(city, occurrences, suffix, out)
+    _suffixes(city, occurrences, suffix, out)
     _parentheticals_and_spacing(occurrences, out)
     _duplicates_on_line(occurrences, station_of, out)
     _partial_transfer_marks(occurrences, station_of, out)
     return out
 
 
-def _near_duplicates(city: City, occs: list[Occurrence], out: FindingList) -> None:
+def _near_duplicates(city: City, occs: list[Occurrence], suffix: str | None, out: FindingList) -> None:
     used = Counter(o.parsed.name for o in occs)
-    suffix = _usual_suffix(occs)
     tokens = {n: _tokens(n) for n in sorted(used)}
     for a, b in _candidate_pairs(tokens):
         if not _look_alike(tokens[a], tokens[b]):
@@ -135,6 +135,7 @@ def _correction_between(city: City, a: str, b: str) -> str | None:
 
 
 def _usual_suffix(occs: list[Occurrence]) -> str | None:
+    """` Station` or `站` when at least 60% of the city's names end in it."""
     names = {o.parsed.name for o in occs}
     for suffix in (" Station", "站"):
         if sum(n.endswith(suffix) for n in names) >= 0.6 * len(names):
@@ -142,8 +143,7 @@ def _usual_suffix(occs: list[Occurrence]) -> str | None:
     return None
 
 
-def _suffixes(city: City, occs: list[Occurrence], out: FindingList) -> None:
-    suffix = _usual_suffix(occs)
+def _suffixes(city: City, occs: list[Occurrence], suffix: str | None, out: FindingList) -> None:
     if suffix is None:
         return
     for name in sorted({o.parsed.name for o in occs}):
