@@ -15,7 +15,7 @@ of one line (their shared trunk) are merged.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
@@ -97,12 +97,9 @@ class Router:
         self._services: list[_Service] = []
         self._platform: list[tuple[int, int]] = []  # node - len(stations) -> (service, position)
         self._adjacency: list[list[tuple[int, int]]] = [[] for _ in self._station_ids]
-        self._build()
         self._station_services: dict[str, list[int]] = {}
-        for index, service in enumerate(self._services):
-            for sid in service.stations:
-                self._station_services.setdefault(sid, []).append(index)
         self._fewest_legs: dict[str, Mapping[str, int]] = {}
+        self._build()
 
     def _build(self) -> None:
         for line_id in sorted(self.network.lines):
@@ -113,6 +110,7 @@ class Router:
             first = len(self._adjacency)
             count = len(service.stations)
             for position, sid in enumerate(service.stations):
+                self._station_services.setdefault(sid, []).append(service_index)
                 node = first + position
                 self._platform.append((service_index, position))
                 self._adjacency.append([(self._hub[sid], 0)])  # alight
@@ -142,13 +140,13 @@ class Router:
                 if prev not in ancestors:
                     ancestors.add(prev)
                     stack.append(prev)
-        found = self._routes_to(dist, preds, keep=ancestors.__contains__)
+        found = self._routes_to(dist, preds, self._hub[start], ancestors)
         return _ordered(found.get(target, []))
 
     def routes_from(self, start: str) -> dict[str, list[Route]]:
         """Every optimal route from `start` to each other reachable station (one search for all)."""
         dist, preds = self._search(start)
-        found = self._routes_to(dist, preds, keep=lambda node: True)
+        found = self._routes_to(dist, preds, self._hub[start], dist)
         return {end: _ordered(found[self._hub[end]]) for end in self._station_ids
                 if end != start and self._hub[end] in found}
 
@@ -200,9 +198,10 @@ class Router:
                     preds[nxt].append(node)
         return dist, preds
 
-    def _routes_to(self, dist: dict[int, int], preds: dict[int, list[int]],
-                   keep: Callable[[int], bool]) -> dict[int, list[Route]]:
-        """Optimal routes to every station node, built forward over the predecessor DAG.
+    def _routes_to(self, dist: dict[int, int], preds: dict[int, list[int]], source: int,
+                   nodes: Iterable[int]) -> dict[int, list[Route]]:
+        """Optimal routes from `source` to the station nodes among `nodes`, built forward over the
+        predecessor DAG (`nodes` must hold every node on those routes).
 
         Nodes are visited by (cost, platforms before concourses): alighting costs nothing, every
         other step costs something, so this order is topological. A platform holds the routes so
@@ -210,10 +209,9 @@ class Router:
         two variants ride the same way.
         """
         hubs = len(self._station_ids)
-        source = next(node for node, cost in dist.items() if cost == 0 and node < hubs)
         open_routes: dict[int, list[tuple[tuple[Leg, ...], tuple[int, ...]]]] = {}
         done: dict[int, list[Route]] = {source: [Route(())]}
-        for node in sorted((n for n in dist if keep(n) and n != source), key=lambda n: (dist[n], n < hubs)):
+        for node in sorted((n for n in nodes if n != source), key=lambda n: (dist[n], n < hubs)):
             if node >= hubs:
                 states = []
                 position = self._platform[node - hubs][1]
@@ -229,9 +227,10 @@ class Router:
                     service = self._platform[prev - hubs][0]
                     for legs, positions in open_routes.get(prev, []):
                         route = Route((*legs, self._leg(service, positions)))
-                        known = unique.get(route.key())
+                        key = route.key()
+                        known = unique.get(key)
                         if known is None or _variants(route) < _variants(known):
-                            unique[route.key()] = route
+                            unique[key] = route
                 done[node] = list(unique.values())[: self.max_routes]
         del done[source]
         return done
