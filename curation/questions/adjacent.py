@@ -13,10 +13,8 @@ from curation.questions.templates import ADJACENT, boxed
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     graph = ctx.network.to_networkx()
     yes = sorted({tuple(sorted((a, b))) for a, b in graph.edges()})
-    two_apart = {tuple(sorted((a, c))) for a, b in graph.edges() for c in graph[b]
-                 if c != a and not graph.has_edge(a, c)} | {
-                 tuple(sorted((b, c))) for a, b in graph.edges() for c in graph[a]
-                 if c != b and not graph.has_edge(b, c)}
+    two_apart = {(a, c) for b in graph for a in graph[b] for c in graph[b]  # a and c flank b
+                 if a < c and not graph.has_edge(a, c)}
     drafts = []
     for (a, b), adjacent in balanced(rng, yes, sorted(two_apart), count):
         if rng.random() < 0.5:

@@ -52,14 +52,14 @@ def generate(ctx: CityContext, rng: random.Random, quota: tuple[int, int, int]) 
     drafts: list[Draft] = []
     for a, b in plan.pairs:
         routes = ctx.router.routes(a, b)
-        gold, others = routes[0], routes[1:]
+        gold = routes[0]
+        answer, alternatives = route_answer(ctx, gold), [route_answer(ctx, r) for r in routes[1:]]
         long_form = rng.choice(("long_count", "long_list"))
         for form in ("short", long_form):
             question = PLANNING[form].format(a=ctx.station_name(a), b=ctx.station_name(b))
             drafts.append(Draft(
                 type="planning", template=f"planning_{form}", question=question,
-                answer=route_answer(ctx, gold), answer_text=route_text(ctx, gold, form),
-                alternatives=[route_answer(ctx, r) for r in others],
+                answer=answer, answer_text=route_text(ctx, gold, form), alternatives=alternatives,
                 station_1=a, station_2=b, transfers=gold.transfers,
             ))
     return drafts, plan
