@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn
 
 from curation.cities import City, city_slugs, load_city
 from curation.errors import MapcurateError
@@ -50,6 +51,12 @@ def one_line_errors(func: F) -> F:
 def print_error(exc: MapcurateError) -> None:
     """One line on stderr: `error: <file>: <problem>`, printed literally."""
     err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+
+
+def progress_bar(*columns: ProgressColumn, show: bool = True) -> Progress:
+    """A transient rich progress bar, shown only on a terminal."""
+    return Progress(TextColumn("{task.description}"), BarColumn(), *columns, console=console, transient=True,
+                    disable=not (show and console.is_terminal))
 
 
 def data_root_or_default(data_root: Path | None) -> Path:

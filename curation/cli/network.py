@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
 from curation.cities import city_slugs, load_city
@@ -20,6 +20,7 @@ from curation.cli.common import (
     console,
     data_root_or_default,
     one_line_errors,
+    progress_bar,
     selected_cities,
 )
 from curation.cli.render import findings_table, plural, summary_table
@@ -68,8 +69,7 @@ def build_graph(
         if missing:
             console.print(f"skipped (no station list in {escape(str(root))}): {', '.join(missing)}")
     if len(cities) > 1:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      console=console, transient=True, disable=not console.is_terminal) as progress:
+        with progress_bar(MofNCompleteColumn()) as progress:
             task = progress.add_task("building networks", total=len(cities))
             results = build_cities(cities, root, out,
                                    on_built=lambda slug: progress.update(task, advance=1, description=slug))

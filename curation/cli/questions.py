@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 from rich import box
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
-from curation.cli.common import AllOption, CityOption, console, one_line_errors, selected_cities
+from curation.cli.common import AllOption, CityOption, console, one_line_errors, progress_bar, selected_cities
 from curation.cli.render import plural
 from curation.errors import MapcurateError, SourceError
 from curation.network.build import GRAPH_FILE, load_network
@@ -54,8 +54,7 @@ def gen_questions(
     skips = {c.slug: c.question_skips.get("skip", []) for c in cities}
     target = out or (graphs / QUESTIONS_FILE if all_cities else graphs / cities[0].slug / QUESTIONS_FILE)
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console,
-                  transient=True, disable=not console.is_terminal or len(networks) == 1) as progress:
+    with progress_bar(MofNCompleteColumn(), show=len(networks) > 1) as progress:
         task = progress.add_task("generating", total=len(networks))
         for network in networks:
             progress.update(task, description=network.city)

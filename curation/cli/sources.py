@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+from rich.progress import DownloadColumn, TransferSpeedColumn
 from rich.table import Table
 
 from curation.cli.common import (
@@ -18,6 +18,7 @@ from curation.cli.common import (
     data_root_or_default,
     one_line_errors,
     print_error,
+    progress_bar,
     selected_cities,
 )
 from curation.fetch import fetch_city, mirror_base
@@ -53,8 +54,7 @@ def fetch_sources(
         console.print(f"nothing to fetch: {', '.join(t.slug for t in targets)} has only embedded sources")
         return
     results = []
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn(),
-                  console=console, transient=True, disable=not console.is_terminal) as progress:
+    with progress_bar(DownloadColumn(), TransferSpeedColumn()) as progress:
         for target in targets:
             task = progress.add_task(target.slug, total=None)
             results += fetch_city(target, root, kinds=kinds, mirror=base, force=force, keep_going=True,
