@@ -1,0 +1,89 @@
+"""The ground truth a scorer needs for one question, self-contained (no file access at scoring time).
+
+Built from a question record and its city's lexicon; carried by exports (verl's
+`reward_model.ground_truth`, EasyR1's answer) as a JSON string or as a dict. Route, station and
+line questions carry the city's lexicon, since any name the model writes must be resolvable.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import OrderedDict
+from typing import Any
+
+GROUND_TRUTH_FORMAT = "mapcurate-gt/1"
+
+# How each question family's answer is read.
+KIND_BY_FAMILY = {
+    "planning": "route",
+    "counting1": "choice",
+    "counting2": "integer",
+    "counting3": "integer",
+    "min_transfers": "integer",
+    "torf1": "yes_no",
+    "torf2": "yes_no",
+    "adjacent": "yes_no",
+    "next_stop": "station",
+    "terminus": "station",
+    "line_color": "line",
+}
+NEEDS_LEXICON = {"route", "station", "line"}
+_LABELS = ("id", "city", "family", "type", "template", "difficulty_question", "difficulty_map", "weight",
+           "reward_weight")
+
+
+def ground_truth(row: dict[str, Any], lexicon: dict[str, Any] | None) -> dict[str, Any]:
+    """The ground truth of one question record (a row of the questions Parquet as a dict)."""
+    family = row["family"]
+    if family not in KIND_BY_FAMILY:
+        raise ValueError(f"question {row['id']}: no scoring rule for family {family!r}")
+    kind = KIND_BY_FAMILY[family]
+    answer = json.loads(row["answer"])
+    truth: dict[str, Any] = {"format": GROUND_TRUTH_FORMAT, "kind": kind, **{k: row[k] for k in _LABELS}}
+    if kind == "route":
+        routes = [answer, *json.loads(row["alternatives"])]
+        truth.update(
+            origin=row["station_1_id"], destination=row["station_2_id"],
+            rides=answer["transfers"] + 1, stops=answer["stops"],
+            routes=[[[leg["line"], leg["from"], leg["to"], leg["via"]] for leg in route["legs"]] for route in routes],
+        )
+    elif kind == "choice":
+        truth.update(value=answer["letter"], options=answer["options"])
+    elif kind == "station":
+        truth.update(value=answer["value"], line=answer["line"])
+    else:
+        truth.update(value=answer["value"])
+    if kind in NEEDS_LEXICON:
+        if lexicon is None:
+            raise ValueError(f"question {row['id']}: a {kind} question needs its city's lexicon")
+        truth["lexicon"] = lexicon
+    return truth
+
+
+def dumps(truth: dict[str, Any]) -> str:
+    """Canonical JSON text of a ground truth."""
+    return json.dumps(truth, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_PARSED: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_PARSED_MAX = 4096
+
+
+def parse(truth: dict[str, Any] | str | bytes) -> dict[str, Any]:
+    """A ground truth as a dict; JSON text is parsed once and remembered (trainers repeat it per rollout)."""
+    if isinstance(truth, dict):
+        parsed = truth
+    else:
+        text = truth.decode("utf-8") if isinstance(truth, bytes) else truth
+        parsed = _PARSED.get(text)  # type: ignore[assignment]
+        if parsed is None:
+            try:
+                parsed = json.loads(text)
+            except (json.JSONDecodeError, TypeError) as exc:
+                raise ValueError(f"ground truth is not mapcurate JSON: {exc}") from exc
+            if len(_PARSED) >= _PARSED_MAX:
+                _PARSED.popitem(last=False)
+            _PARSED[text] = parsed
+    if not isinstance(parsed, dict) or parsed.get("format") != GROUND_TRUTH_FORMAT:
+        raise ValueError(f"ground truth is not in the {GROUND_TRUTH_FORMAT} format")
+    return parsed

@@ -1,0 +1,245 @@
+"""A city's names and line layouts, small enough to travel inside every ground truth.
+
+`lexicon_from_network` writes the plain-JSON lexicon (station names in every language, aliases,
+source spellings, a pinyin reading of Chinese names; lines with their names, aliases and
+riding-order variants). `compile_lexicon` turns it into lookup tables once per process, cached by
+the lexicon's content id, so a reward function called millions of times never rebuilds them.
+
+Name resolution (`CompiledLexicon.station`, `.line`) tries, in order: the exact key (see
+`curation.scoring.keys`), the key without parentheticals, then — for station keys of at least
+`FUZZY_MIN_LENGTH` characters — a fuzzy match: rapidfuzz `ratio` ≥ `FUZZY_THRESHOLD`, the same
+digits, and no second candidate as close. Several candidates are narrowed to the block's line
+when one is known (New York's plain `86 St Station` on the 4 train). Anything left unresolved is
+`unknown` or `ambiguous` — never snapped to the nearest station.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from pypinyin import lazy_pinyin
+from rapidfuzz import fuzz, process
+
+from curation.names import has_cjk, parse_source_name, without_parentheticals
+from curation.network.model import Network
+from curation.scoring.keys import line_key, loose_station_keys, station_key
+
+LEXICON_FORMAT = "mapcurate-lexicon/1"
+FUZZY_THRESHOLD = 90.0
+FUZZY_MIN_LENGTH = 6
+_DIGITS = re.compile(r"\d+")
+
+
+def lexicon_from_network(network: Network) -> dict[str, Any]:
+    """The JSON lexicon of one city; `id` is a hash of everything else in it."""
+    stations = sorted(network.stations)
+    index = {sid: i for i, sid in enumerate(stations)}
+    body: dict[str, Any] = {
+        "format": LEXICON_FORMAT,
+        "city": network.city,
+        "stations": [[sid, _station_names(network, sid)] for sid in stations],
+        "lines": [
+            {"id": line.id, "names": _line_names(line.names.values(), line.aliases, line.source_name),
+             "loop": line.loop, "variants": [[index[s] for s in variant] for variant in line.variants]}
+            for line in (network.lines[lid] for lid in sorted(network.lines))
+        ],
+    }
+    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return {"id": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], **body}
+
+
+def _station_names(network: Network, sid: str) -> list[str]:
+    station = network.stations[sid]
+    names = [*station.names.values(), *station.aliases, *(parse_source_name(s).name for s in station.source_names)]
+    if station.disambiguation:
+        names += [f"{n} ({station.disambiguation})" for n in station.names.values()]
+    names += [" ".join(lazy_pinyin(without_parentheticals(n).removesuffix("站"))) for n in names if has_cjk(n)]
+    return list(dict.fromkeys(names))
+
+
+def _line_names(*groups: Any) -> list[str]:
+    return list(dict.fromkeys(n for group in groups if group for n in ([group] if isinstance(group, str) else group)))
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A name resolved to an index (`None` when not resolved) and how: exact, loose, fuzzy, unknown, ambiguous."""
+
+    index: int | None
+    how: str
+
+
+@dataclass
+class CompiledLexicon:
+    """Lookup tables over one lexicon."""
+
+    id: str
+    station_ids: list[str]
+    line_ids: list[str]
+    line_loop: list[bool]
+    line_variants: list[list[list[int]]]
+    line_members: list[frozenset[int]]
+    station_lines: list[frozenset[int]]
+    strict: dict[str, tuple[int, ...]]
+    loose: dict[str, tuple[int, ...]]
+    lines_by_key: dict[str, tuple[int, ...]]
+    fuzzy_keys: list[str]
+    station_index: dict[str, int] = field(default_factory=dict)
+    line_index: dict[str, int] = field(default_factory=dict)
+    _rides: dict[tuple[int, int, int], tuple[tuple[tuple[int, ...], bool], ...]] = field(default_factory=dict)
+
+    def station(self, name: str, line: int | None = None) -> Resolved:
+        """Resolve a station name, preferring stations of `line` when several match."""
+        key = station_key(name)
+        if not key:
+            return Resolved(None, "unknown")
+        for how, found in (("exact", self.strict.get(key)), ("loose", self._loose(name))):
+            if found:
+                return self._narrow(found, line, how)
+        found = self._fuzzy(key)
+        return self._narrow(found, line, "fuzzy") if found else Resolved(None, "unknown")
+
+    def line(self, name: str) -> Resolved:
+        key = line_key(name)
+        found = self.lines_by_key.get(key, ()) if key else ()
+        if len(found) == 1:
+            return Resolved(found[0], "exact")
+        return Resolved(None, "ambiguous" if found else "unknown")
+
+    def _loose(self, name: str) -> tuple[int, ...]:
+        found: dict[int, None] = {}
+        for key in loose_station_keys(name):
+            found.update(dict.fromkeys(self.strict.get(key, ()) or self.loose.get(key, ())))
+        return tuple(found)
+
+    def _narrow(self, found: tuple[int, ...], line: int | None, how: str) -> Resolved:
+        if len(found) > 1 and line is not None:
+            on_line = tuple(i for i in found if line in self.station_lines[i])
+            found = on_line or found
+        return Resolved(found[0], how) if len(found) == 1 else Resolved(None, "ambiguous")
+
+    def _fuzzy(self, key: str) -> tuple[int, ...]:
+        if len(key) < FUZZY_MIN_LENGTH:
+            return ()
+        digits = _DIGITS.findall(key)
+        matches = process.extract(key, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=4)
+        matches = [(k, score) for k, score, _ in matches if _DIGITS.findall(k) == digits]
+        if not matches:
+            return ()
+        best = matches[0][1]
+        found = {i for k, score in matches if score == best for i in self.strict[k]}
+        return tuple(sorted(found))
+
+    def rides(self, line: int, a: int, b: int) -> tuple[tuple[tuple[int, ...], bool], ...]:
+        """Every way to ride `line` from `a` to `b`: (stations strictly between, within one service).
+
+        One service is one variant, or either arc of a loop. A ride from one branch to another
+        goes through the fork and is not one service.
+        """
+        cache_key = (line, a, b)
+        cached = self._rides.get(cache_key)
+        if cached is None:
+            cached = self._rides[cache_key] = _rides(self.line_variants[line], self.line_loop[line], a, b)
+        return cached
+
+
+def _rides(variants: list[list[int]], loop: bool, a: int, b: int) -> tuple[tuple[tuple[int, ...], bool], ...]:
+    found: dict[tuple[int, ...], bool] = {}
+    for variant in variants:
+        if a not in variant or b not in variant or a == b:
+            continue
+        i, j = variant.index(a), variant.index(b)
+        if i < j:
+            arcs = [tuple(variant[i + 1:j])]
+            if loop:
+                arcs.append(tuple(reversed(variant[:i])) + tuple(reversed(variant[j + 1:])))
+        else:
+            arcs = [tuple(reversed(variant[j + 1:i]))]
+            if loop:
+                arcs.append(tuple(variant[i + 1:]) + tuple(variant[:j]))
+        for arc in arcs:
+            found.setdefault(arc, True)
+    if not found and a != b:
+        path = _cross_branch_path(variants, loop, a, b)
+        if path is not None:
+            found[path] = False
+    return tuple(sorted(found.items(), key=lambda item: (len(item[0]), item[0])))
+
+
+def _cross_branch_path(variants: list[list[int]], loop: bool, a: int, b: int) -> tuple[int, ...] | None:
+    """Stations strictly between `a` and `b` on the line's track, through a fork."""
+    neighbours: dict[int, set[int]] = {}
+    for variant in variants:
+        pairs = list(itertools.pairwise(variant)) + ([(variant[-1], variant[0])] if loop else [])
+        for x, y in pairs:
+            neighbours.setdefault(x, set()).add(y)
+            neighbours.setdefault(y, set()).add(x)
+    previous: dict[int, int] = {a: a}
+    queue = deque([a])
+    while queue:
+        node = queue.popleft()
+        for nxt in sorted(neighbours.get(node, ())):
+            if nxt not in previous:
+                previous[nxt] = node
+                queue.append(nxt)
+    if b not in previous:
+        return None
+    path = [previous[b]]
+    while path[-1] != a:
+        path.append(previous[path[-1]])
+    return tuple(reversed(path[:-1]))
+
+
+_COMPILED: dict[str, CompiledLexicon] = {}
+_COMPILED_MAX = 256
+
+
+def compile_lexicon(lexicon: dict[str, Any]) -> CompiledLexicon:
+    """Lookup tables for `lexicon`, built once per lexicon id (the id stands for its content)."""
+    compiled = _COMPILED.get(lexicon["id"])
+    if compiled is None:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        compiled = _COMPILED[lexicon["id"]] = _compile(lexicon)
+    return compiled
+
+
+def _compile(lexicon: dict[str, Any]) -> CompiledLexicon:
+    station_ids = [sid for sid, _ in lexicon["stations"]]
+    lines = lexicon["lines"]
+    strict: dict[str, dict[int, None]] = {}
+    loose: dict[str, dict[int, None]] = {}
+    for i, (_, names) in enumerate(lexicon["stations"]):
+        for name in names:
+            strict.setdefault(station_key(name), {})[i] = None
+            for key in loose_station_keys(name):
+                loose.setdefault(key, {})[i] = None
+    lines_by_key: dict[str, dict[int, None]] = {}
+    for i, line in enumerate(lines):
+        for name in [line["id"], *line["names"]]:
+            lines_by_key.setdefault(line_key(name), {})[i] = None
+    members = [frozenset(s for v in line["variants"] for s in v) for line in lines]
+    station_lines = [frozenset(j for j, m in enumerate(members) if i in m) for i in range(len(station_ids))]
+    strict.pop("", None)
+    loose.pop("", None)
+    return CompiledLexicon(
+        id=lexicon["id"],
+        station_ids=station_ids,
+        line_ids=[line["id"] for line in lines],
+        line_loop=[bool(line["loop"]) for line in lines],
+        line_variants=[[list(v) for v in line["variants"]] for line in lines],
+        line_members=members,
+        station_lines=station_lines,
+        strict={k: tuple(v) for k, v in strict.items()},
+        loose={k: tuple(v) for k, v in loose.items()},
+        lines_by_key={k: tuple(v) for k, v in lines_by_key.items() if k},
+        fuzzy_keys=sorted(k for k in strict if len(k) >= FUZZY_MIN_LENGTH),
+        station_index={sid: i for i, sid in enumerate(station_ids)},
+        line_index={line["id"]: i for i, line in enumerate(lines)},
+    )

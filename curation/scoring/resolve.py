@@ -1,0 +1,87 @@
+"""Resolve the values a model wrote (with trailing prose, directions, punctuation) to ids.
+
+A value is tried whole first, then cut at the first place where prose usually starts — a sentence
+end, a parenthesis, a comma, ` - `, `towards …`, `方向` — so `Line 2 (towards Airport)` finds
+line 2 and `Central Station. Then walk…` finds Central, while names that contain such characters
+(`St. George`, `Waitematā (Britomart)`) still match whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from curation.scoring.lexicon import CompiledLexicon, Resolved
+
+_CUTS = re.compile(
+    r"[.。!！;；](?:\s|$)|\s*[(（\[]|[,，、]\s*|\s+[-–—>→]+\s+|\s+(?:towards?|direction|heading|bound|then|and|via|to)\b|"
+    r"方向|开往|往", re.IGNORECASE)
+_NUMBER = re.compile(r"-?\d+")
+_ZERO_WORDS = re.compile(r"^(?:none|zero|no stops?|nil|无|零|没有)\b", re.IGNORECASE)
+_LIST_SPLIT = re.compile(r"\s*(?:[,，、;；|]|->|→|—>|=>)\s*")
+_WEAK_SPLIT = re.compile(r"\s+(?:-|–|—|and|&)\s+", re.IGNORECASE)
+_EMPTY_LIST = re.compile(r"^(?:none|n/?a|no via stops?|no stops?|nil|-+|无|没有|—)?\.?$", re.IGNORECASE)
+
+
+def attempts(value: str) -> list[str]:
+    """`value`, then its prefixes up to each place where prose may start (longest first)."""
+    value = value.strip().strip("\"'“”‘’`*_")
+    found = [value]
+    for match in _CUTS.finditer(value):
+        head = value[:match.start()].strip()
+        if head:
+            found.append(head)
+    return list(dict.fromkeys(sorted(found, key=len, reverse=True)))
+
+
+def station(lexicon: CompiledLexicon, value: str | None, line: int | None = None) -> Resolved:
+    if not value:
+        return Resolved(None, "missing")
+    last = Resolved(None, "unknown")
+    for text in attempts(value):
+        last = lexicon.station(text, line)
+        if last.index is not None:
+            return last
+    return last
+
+
+def line(lexicon: CompiledLexicon, value: str | None) -> Resolved:
+    if not value:
+        return Resolved(None, "missing")
+    last = Resolved(None, "unknown")
+    for text in attempts(value):
+        last = lexicon.line(text)
+        if last.index is not None:
+            return last
+    return last
+
+
+def count(value: str | None) -> int | None:
+    """`3`, `3 stops`, `None` → 3, 3, 0; unreadable → None."""
+    if not value:
+        return None
+    match = _NUMBER.search(value)
+    if match:
+        return int(match.group(0))
+    return 0 if _ZERO_WORDS.match(value.strip()) else None
+
+
+def station_list(lexicon: CompiledLexicon, value: str | None, line: int | None) -> list[Resolved] | None:
+    """A comma-separated (or arrowed) list of stations; `None`/`无` is the empty list."""
+    if value is None:
+        return None
+    value = value.strip().strip("[]")
+    if _EMPTY_LIST.match(value):
+        return []
+    found: list[Resolved] = []
+    for item in _LIST_SPLIT.split(value):
+        if not item.strip(" ."):
+            continue
+        resolved = station(lexicon, item, line)
+        pieces = _WEAK_SPLIT.split(item) if resolved.index is None else []
+        if len(pieces) > 1:
+            parts = [station(lexicon, piece, line) for piece in pieces]
+            if all(p.index is not None for p in parts):
+                found += parts
+                continue
+        found.append(resolved)
+    return found

@@ -1,0 +1,104 @@
+"""Score one model response against one ground truth: total (any string in, a result out) and fast.
+
+`score(truth, response)` returns a flat dict of JSON-safe values — every metric and reward
+component, `None` where a metric does not apply. It never raises on the response; an answer it
+cannot read is a result with `parse_error` set (which zeroes the format term).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from curation.scoring import detail_answer, ground_truth, route_score
+from curation.scoring.extract import Answer, answer_candidates
+from curation.scoring.lexicon import compile_lexicon
+from curation.scoring.reward import RewardConfig, combine, detail_reward
+from curation.scoring.route_text import VIA_COUNT, VIA_LIST, read_blocks
+
+DEFAULT_CONFIG = RewardConfig()
+_VIA_FIELD = {"planning_long_count": VIA_COUNT, "planning_long_list": VIA_LIST}
+_EXPLICIT = {"boxed", "answer-tag"}
+_SHORT_WHOLE_ANSWER = 40  # a detail answer outside any box or marker counts only when this short
+
+ROUTE_METRICS = ("blocks", "endpoints_ok", "lines_ok", "stops_on_lines_ok", "handovers_ok", "direction_ok",
+                 "rides", "stops", "optimal_transfers", "optimal_stops", "via_ok", "map_score", "map_score_max",
+                 "unresolved")
+_LABELS = ("id", "city", "family", "type", "template", "difficulty_question", "difficulty_map", "weight",
+           "reward_weight")
+
+
+def score(truth: dict[str, Any] | str | bytes, response: str, config: RewardConfig = DEFAULT_CONFIG) -> dict[str, Any]:
+    """Every metric and reward component of `response` (see the module docstring)."""
+    gt = ground_truth.parse(truth)
+    if not isinstance(response, str):
+        response = "" if response is None else str(response)
+    result: dict[str, Any] = {k: gt.get(k) for k in _LABELS}
+    result.update(dict.fromkeys(ROUTE_METRICS))
+    result.update(answer_source="none", parse_error=None, predicted=None, expected=None)
+    if gt["kind"] == "route":
+        _score_route(gt, response, result)
+    else:
+        _score_detail(gt, response, result)
+    correct = bool(result["correct"])
+    if config.require_optimal and gt["kind"] == "route":
+        correct = correct and bool(result["optimal_stops"])
+    result["reward_correctness"] = float(correct)
+    weight = gt["reward_weight"]
+    result["reward"] = combine(config, weight, result["format"], correct, result["detail_reward"])
+    result["reward_max"] = combine(config, weight, 1.0, True, result["detail_reward_max"])
+    return result
+
+
+def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> None:
+    lexicon = compile_lexicon(gt["lexicon"])
+    via_field = _VIA_FIELD.get(gt["template"])
+    origin, destination = lexicon.station_index[gt["origin"]], lexicon.station_index[gt["destination"]]
+    golds = route_score.resolved_gold(lexicon, gt["routes"])
+    result["expected"] = None
+    result["detail_reward_max"] = detail_reward(lexicon, route_score.gold_rides(golds[0]), origin, destination,
+                                                gt["rides"])
+    blocks, source = [], "none"
+    for candidate in answer_candidates(response):
+        blocks = read_blocks(candidate.text)
+        if blocks:
+            source = candidate.source
+            break
+    result["answer_source"] = source
+    if not blocks:
+        result.update(parse_error="no route blocks (Route Name / Departure Stop / Arrival Stop) found",
+                      format=0.0, correct=0.0, detail_reward=0.0, blocks=0, map_score=0.0)
+        result["map_score_max"] = route_score.best_map_score([], golds, False, False, via_field)[1]
+        return
+    rides, unresolved = route_score.resolve_blocks(lexicon, blocks)
+    checks = route_score.check(lexicon, rides, origin, destination, gt["rides"], gt["stops"], via_field)
+    map_score, map_max = route_score.best_map_score(rides, golds, checks.endpoints_ok, checks.accurate, via_field)
+    required = ("route", "departure", "arrival", *((via_field,) if via_field else ()))
+    complete = all(block.has(f) for block in blocks for f in required)
+    result.update(checks.to_dict())
+    accurate = result.pop("accurate")
+    result.update(
+        blocks=len(blocks), unresolved=unresolved or None, map_score=map_score, map_score_max=map_max,
+        format=1.0 if complete else 0.5, correct=float(accurate),
+        parse_error=None if complete else "a block lacks a field the question asks for",
+        detail_reward=detail_reward(lexicon, rides, origin, destination, gt["rides"]),
+    )
+
+
+def _score_detail(gt: dict[str, Any], response: str, result: dict[str, Any]) -> None:
+    kind = gt["kind"]
+    lexicon = compile_lexicon(gt["lexicon"]) if "lexicon" in gt else None
+    result.update(expected=gt["value"], detail_reward=0.0, detail_reward_max=0.0)
+    predicted, used = None, Answer("", "none")
+    for candidate in answer_candidates(response):
+        if candidate.source == "whole" and len(candidate.text) > _SHORT_WHOLE_ANSWER:
+            continue
+        predicted = detail_answer.read(kind, candidate.text, gt, lexicon)
+        if predicted is not None:
+            used = candidate
+            break
+    result["answer_source"] = used.source
+    result["predicted"] = predicted
+    if predicted is None:
+        result.update(format=0.0, correct=0.0, parse_error=f"no readable {kind.replace('_', '/')} answer found")
+        return
+    result.update(format=1.0 if used.source in _EXPLICIT else 0.5, correct=float(predicted == gt["value"]))
