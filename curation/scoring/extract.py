@@ -31,6 +31,8 @@ class Answer:
 
 def strip_reasoning(response: str) -> str | None:
     """The response without reasoning blocks; `None` when a reasoning block never ends."""
+    if "hink" not in response and "HINK" not in response:
+        return response
     text = _THINK.sub("\n", response)
     closes = list(_THINK_CLOSE.finditer(text))
     if closes:  # the opening tag was in the prompt
@@ -81,14 +83,15 @@ def answer_candidates(response: str) -> list[Answer]:
     if text is None or not text.strip():
         return []
     candidates: list[Answer] = []
-    tags = [t for t in _ANSWER_TAG.findall(text) if t.strip()]
+    low = text.lower()
+    tags = [t for t in _ANSWER_TAG.findall(text) if t.strip()] if "<answer>" in low else []
     scope = tags[-1] if tags else text
-    boxes = [b for b in boxed_contents(scope) if b.strip()]
+    boxes = [b for b in boxed_contents(scope) if b.strip()] if "box" in scope else []
     if boxes:
         candidates.append(Answer(unlatex(boxes[-1]).strip(), "boxed"))
     if tags:
         candidates.append(Answer(tags[-1].strip(), "answer-tag"))
-    markers = list(_MARKER.finditer(text))
+    markers = list(_MARKER.finditer(text)) if "answer" in low or "答案" in text else []
     if markers:
         rest = text[markers[-1].end():].strip(" \t\n:：*#")
         if any(c.isalnum() for c in rest):

@@ -99,9 +99,12 @@ class CompiledLexicon:
         key = station_key(name)
         if not key:
             return Resolved(None, "unknown")
-        for how, found in (("exact", self.strict.get(key)), ("loose", self._loose(name))):
-            if found:
-                return self._narrow(found, line, how)
+        found = self.strict.get(key)
+        if found:
+            return self._narrow(found, line, "exact")
+        found = self._loose(name)
+        if found:
+            return self._narrow(found, line, "loose")
         found = self._fuzzy(key)
         return self._narrow(found, line, "fuzzy") if found else Resolved(None, "unknown")
 

@@ -9,6 +9,7 @@ line 2 and `Central Station. Then walk…` finds Central, while names that conta
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from curation.scoring.lexicon import CompiledLexicon, Resolved
 
@@ -22,7 +23,8 @@ _WEAK_SPLIT = re.compile(r"\s+(?:-|–|—|and|&)\s+", re.IGNORECASE)
 _EMPTY_LIST = re.compile(r"^(?:none|n/?a|no via stops?|no stops?|nil|-+|无|没有|—)?\.?$", re.IGNORECASE)
 
 
-def attempts(value: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def attempts(value: str) -> tuple[str, ...]:
     """`value`, then its prefixes up to each place where prose may start (longest first)."""
     value = value.strip().strip("\"'“”‘’`*_")
     found = [value]
@@ -30,29 +32,33 @@ def attempts(value: str) -> list[str]:
         head = value[:match.start()].strip()
         if head:
             found.append(head)
-    return list(dict.fromkeys(sorted(found, key=len, reverse=True)))
+    return tuple(dict.fromkeys(sorted(found, key=len, reverse=True)))
 
 
 def station(lexicon: CompiledLexicon, value: str | None, line: int | None = None) -> Resolved:
     if not value:
         return Resolved(None, "missing")
-    last = Resolved(None, "unknown")
-    for text in attempts(value):
-        last = lexicon.station(text, line)
-        if last.index is not None:
-            return last
-    return last
+    first = lexicon.station(value, line)
+    if first.index is not None:
+        return first
+    for text in attempts(value)[1:]:
+        found = lexicon.station(text, line)
+        if found.index is not None:
+            return found
+    return first
 
 
 def line(lexicon: CompiledLexicon, value: str | None) -> Resolved:
     if not value:
         return Resolved(None, "missing")
-    last = Resolved(None, "unknown")
-    for text in attempts(value):
-        last = lexicon.line(text)
-        if last.index is not None:
-            return last
-    return last
+    first = lexicon.line(value)
+    if first.index is not None:
+        return first
+    for text in attempts(value)[1:]:
+        found = lexicon.line(text)
+        if found.index is not None:
+            return found
+    return first
 
 
 def count(value: str | None) -> int | None:

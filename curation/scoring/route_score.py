@@ -192,13 +192,5 @@ def _via_list_points(rides: list[Ride], gold: list[GoldLeg]) -> float:
     return (min(matched, VIA_MATCH_CAP) + 10 * iou) / 2
 
 
-def best_map_score(rides: list[Ride], golds: list[list[GoldLeg]], endpoints: bool, accurate: bool,
-                   via_field: str | None) -> tuple[float, float]:
-    """(score of the answer, the most any answer can score) against the best gold route."""
-    score = max(map_score(rides, g, endpoints, accurate, via_field) for g in golds)
-    best = max(map_score(gold_rides(g), g, True, True, via_field) for g in golds)
-    return score, best
-
-
 def gold_rides(gold: list[GoldLeg]) -> list[Ride]:
     return [Ride(leg.line, leg.departure, leg.arrival, len(leg.via), leg.via) for leg in gold]

@@ -7,11 +7,13 @@ cannot read is a result with `parse_error` set (which zeroes the format term).
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from curation.scoring import detail_answer, ground_truth, route_score
 from curation.scoring.extract import Answer, answer_candidates
-from curation.scoring.lexicon import compile_lexicon
+from curation.scoring.lexicon import CompiledLexicon, compile_lexicon
 from curation.scoring.reward import RewardConfig, combine, detail_reward
 from curation.scoring.route_text import VIA_COUNT, VIA_LIST, read_blocks
 
@@ -49,14 +51,48 @@ def score(truth: dict[str, Any] | str | bytes, response: str, config: RewardConf
     return result
 
 
-def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class _RouteTruth:
+    """What scoring a route answer needs from its ground truth, prepared once per ground truth."""
+
+    truth: dict[str, Any]
+    lexicon: CompiledLexicon
+    origin: int
+    destination: int
+    golds: list[list[route_score.GoldLeg]]
+    via_field: str | None
+    map_score_max: float
+    detail_reward_max: float
+
+
+_PREPARED: OrderedDict[int, _RouteTruth] = OrderedDict()
+_PREPARED_MAX = 4096
+
+
+def _route_truth(gt: dict[str, Any]) -> _RouteTruth:
+    """Prepared once per ground-truth object (the entry keeps the object alive, so ids stay unique)."""
+    prepared = _PREPARED.get(id(gt))
+    if prepared is not None and prepared.truth is gt:
+        return prepared
     lexicon = compile_lexicon(gt["lexicon"])
     via_field = _VIA_FIELD.get(gt["template"])
     origin, destination = lexicon.station_index[gt["origin"]], lexicon.station_index[gt["destination"]]
     golds = route_score.resolved_gold(lexicon, gt["routes"])
-    result["expected"] = None
-    result["detail_reward_max"] = detail_reward(lexicon, route_score.gold_rides(golds[0]), origin, destination,
-                                                gt["rides"])
+    prepared = _RouteTruth(
+        truth=gt, lexicon=lexicon, origin=origin, destination=destination, golds=golds, via_field=via_field,
+        map_score_max=max(route_score.map_score(route_score.gold_rides(g), g, True, True, via_field) for g in golds),
+        detail_reward_max=detail_reward(lexicon, route_score.gold_rides(golds[0]), origin, destination, gt["rides"]),
+    )
+    if len(_PREPARED) >= _PREPARED_MAX:
+        _PREPARED.popitem(last=False)
+    _PREPARED[id(gt)] = prepared
+    return prepared
+
+
+def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> None:
+    truth = _route_truth(gt)
+    lexicon, via_field, origin, destination = truth.lexicon, truth.via_field, truth.origin, truth.destination
+    result.update(detail_reward_max=truth.detail_reward_max, map_score_max=truth.map_score_max)
     blocks, source = [], "none"
     for candidate in answer_candidates(response):
         blocks = read_blocks(candidate.text)
@@ -67,17 +103,17 @@ def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> N
     if not blocks:
         result.update(parse_error="no route blocks (Route Name / Departure Stop / Arrival Stop) found",
                       format=0.0, correct=0.0, detail_reward=0.0, blocks=0, map_score=0.0)
-        result["map_score_max"] = route_score.best_map_score([], golds, False, False, via_field)[1]
         return
     rides, unresolved = route_score.resolve_blocks(lexicon, blocks)
     checks = route_score.check(lexicon, rides, origin, destination, gt["rides"], gt["stops"], via_field)
-    map_score, map_max = route_score.best_map_score(rides, golds, checks.endpoints_ok, checks.accurate, via_field)
+    map_score = max(route_score.map_score(rides, g, checks.endpoints_ok, checks.accurate, via_field)
+                    for g in truth.golds)
     required = ("route", "departure", "arrival", *((via_field,) if via_field else ()))
     complete = all(block.has(f) for block in blocks for f in required)
     result.update(checks.to_dict())
     accurate = result.pop("accurate")
     result.update(
-        blocks=len(blocks), unresolved=unresolved or None, map_score=map_score, map_score_max=map_max,
+        blocks=len(blocks), unresolved=unresolved or None, map_score=map_score,
         format=1.0 if complete else 0.5, correct=float(accurate),
         parse_error=None if complete else "a block lacks a field the question asks for",
         detail_reward=detail_reward(lexicon, rides, origin, destination, gt["rides"]),
