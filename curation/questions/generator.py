@@ -116,7 +116,7 @@ def generate_city(network: Network, *, seed: int = 0, families: list[str] | None
             drafts = FAMILIES[name].module.generate(ctx, rng, counts[name])
             produced = len(drafts)
         for draft in drafts:
-            question = _label(ctx, name, draft, seed)
+            question = label_draft(ctx, name, draft, seed)
             if question.id in seen:
                 result.duplicates_dropped += 1
                 continue
@@ -133,7 +133,7 @@ def _scale(quota: tuple[int, int, int], pairs: int) -> tuple[int, int, int]:
     return pairs - medium - hard, medium, hard
 
 
-def _label(ctx: CityContext, family: str, draft: Draft, seed: int) -> Question:
+def label_draft(ctx: CityContext, family: str, draft: Draft, seed: int) -> Question:
     is_route = family == "planning"
     level = question_level(draft.transfers or 0) if is_route else ctx.map_level
     net = ctx.network

@@ -17,6 +17,10 @@ from curation.names import parentheticals, without_parentheticals
 # Letters that Unicode does not decompose into a base letter plus an accent.
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "œ": "oe", "ı": "i", "–": "-", "—": "-"})
 _STATION_WORDS = re.compile(r"\b(?:metro station|subway station|railway station|station|stn)\b|地铁站|站$")
+# Street-name words as maps abbreviate them (`86 Street` is printed `86 St`).
+_ABBREVIATION = {"street": "st", "avenue": "av", "ave": "av", "square": "sq", "road": "rd", "boulevard": "blvd",
+                 "parkway": "pkwy", "place": "pl", "center": "ctr", "centre": "ctr", "junction": "jct"}
+_ABBREVIATIONS = re.compile(r"\b(?:" + "|".join(_ABBREVIATION) + r")\b")
 _LINE_WORDS = re.compile(r"\b(?:the|train|trains|service|metro|subway|route)\b|地铁|轨道交通")
 _NUMBERED = (
     re.compile(r"(?:line|linha|linea|línea|ligne|linie|no\.?|l|m)\s*(\d+[a-z]?|[a-z])"),
@@ -41,8 +45,9 @@ def compact(text: str) -> str:
 
 @lru_cache(maxsize=65536)
 def station_key(name: str) -> str:
-    """`Waitematā (Britomart) Station` → `waitematabritomart`; `奥体中心站` → `奥体中心`."""
-    return compact(_STATION_WORDS.sub(" ", fold(name)))
+    """`Waitematā (Britomart) Station` → `waitematabritomart`; `奥体中心站` → `奥体中心`; `86 Street` → `86st`."""
+    text = _STATION_WORDS.sub(" ", fold(name))
+    return compact(_ABBREVIATIONS.sub(lambda m: _ABBREVIATION[m.group(0)], text))
 
 
 @lru_cache(maxsize=65536)

@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, process
 
 from curation.names import has_cjk, parse_source_name, without_parentheticals
 from curation.network.model import Network
-from curation.scoring.keys import line_key, loose_station_keys, station_key
+from curation.scoring.keys import fold, line_key, loose_station_keys, station_key
 
 LEXICON_FORMAT = "mapcurate-lexicon/1"
 FUZZY_THRESHOLD = 90.0
@@ -43,6 +43,7 @@ def lexicon_from_network(network: Network) -> dict[str, Any]:
     body: dict[str, Any] = {
         "format": LEXICON_FORMAT,
         "city": network.city,
+        "city_names": sorted(set(network.city_names.values())),
         "stations": [[sid, _station_names(network, sid)] for sid in stations],
         "lines": [
             {"id": line.id, "names": _line_names(line.names.values(), line.aliases, line.source_name),
@@ -90,6 +91,7 @@ class CompiledLexicon:
     loose: dict[str, tuple[int, ...]]
     lines_by_key: dict[str, tuple[int, ...]]
     fuzzy_keys: list[str]
+    city_prefix: re.Pattern[str]
     station_index: dict[str, int] = field(default_factory=dict)
     line_index: dict[str, int] = field(default_factory=dict)
     _rides: dict[tuple[int, int, int], tuple[tuple[tuple[int, ...], bool], ...]] = field(default_factory=dict)
@@ -109,8 +111,11 @@ class CompiledLexicon:
         return self._narrow(found, line, "fuzzy") if found else Resolved(None, "unknown")
 
     def line(self, name: str) -> Resolved:
+        """Resolve a line name; the city's own name in front (`Hangzhou Metro Line 1`) is ignored."""
         key = line_key(name)
         found = self.lines_by_key.get(key, ()) if key else ()
+        if not found and self.city_prefix.match(fold(name)):
+            found = self.lines_by_key.get(line_key(self.city_prefix.sub("", fold(name), count=1)), ())
         if len(found) == 1:
             return Resolved(found[0], "exact")
         return Resolved(None, "ambiguous" if found else "unknown")
@@ -243,6 +248,7 @@ def _compile(lexicon: dict[str, Any]) -> CompiledLexicon:
         loose={k: tuple(v) for k, v in loose.items()},
         lines_by_key={k: tuple(v) for k, v in lines_by_key.items() if k},
         fuzzy_keys=sorted(k for k in strict if len(k) >= FUZZY_MIN_LENGTH),
+        city_prefix=re.compile("|".join(re.escape(fold(n)) for n in lexicon.get("city_names", ())) or "(?!)"),
         station_index={sid: i for i, sid in enumerate(station_ids)},
         line_index={line["id"]: i for i, line in enumerate(lines)},
     )

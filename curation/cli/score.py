@@ -1,0 +1,78 @@
+"""`mapcurate score`: score model responses, per question and in aggregate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.markup import escape
+from rich.progress import MofNCompleteColumn
+from rich.table import Table
+
+from curation.cli.common import console, one_line_errors, progress_bar
+from curation.cli.render import plural
+from curation.scoring.report import aggregate
+from curation.scoring.reward import RewardConfig
+from curation.scoring.run import REPORT_FILE, SCORES_FILE, ground_truths, load_questions, read_predictions, score_all
+from curation.scoring.run import write_outputs as write_score_outputs
+
+
+@one_line_errors
+def score(
+    questions: Annotated[Path, typer.Option(
+        "--questions", help="Questions Parquet (gen-questions) or a folder of them (an export).")],
+    predictions: Annotated[Path, typer.Option(
+        "--predictions", help='JSON lines: {"id": <question id>, "response": <the model\'s full text>}.')],
+    out: Annotated[Path | None, typer.Option(
+        "--out", help=f"Folder for {SCORES_FILE} and {REPORT_FILE} (default: <predictions>.score/).")] = None,
+    graphs: Annotated[Path, typer.Option(
+        "--graphs", help="Where build-graph wrote <city>/graph.json (for questions without a ground_truth column).")]
+    = Path("exports"),
+    alpha: Annotated[float, typer.Option("--alpha", min=0.0, help="Weight α of the route detail reward.")] = 0.5,
+    require_optimal: Annotated[bool, typer.Option(
+        "--require-optimal", help="Reward route correctness only for optimal routes.")] = False,
+) -> None:
+    """Score predictions: the benchmark's accuracy, map score, separate route checks and the reward.
+
+    Example: mapcurate score --questions exports/questions.parquet --predictions preds.jsonl
+    """
+    rows = load_questions(questions)
+    truths = ground_truths(rows, graphs)
+    responses = read_predictions(predictions, set(truths))
+    config = RewardConfig(alpha=alpha, require_optimal=require_optimal)
+    with progress_bar(MofNCompleteColumn(), show=len(truths) > 2000) as progress:
+        task = progress.add_task("scoring", total=len(truths))
+        run = score_all(truths, responses, config, advance=lambda: progress.advance(task))
+    report = {
+        "questions": run.questions, "scored": len(run.results), "missing": len(run.missing),
+        "missing_ids": run.missing, "config": vars(config), **aggregate(run.results),
+    }
+    target = out or predictions.with_name(predictions.name + ".score")
+    write_score_outputs(run, report, target)
+    console.print(summary_table(report))
+    if run.missing:
+        console.print(f"[yellow]missing:[/] {plural(len(run.missing), 'question')} without a prediction "
+                      f"(listed in {REPORT_FILE}); figures cover the {len(run.results)} scored")
+    console.print(f"wrote {escape(str(target / SCORES_FILE))} and {escape(str(target / REPORT_FILE))}")
+
+
+def summary_table(report: dict[str, Any]) -> Table:
+    """Overall, by type, by difficulty pair and by city: weighted accuracy and the route figures."""
+    table = Table(box=box.SIMPLE_HEAD, title=f"{report['scored']} of {report['questions']} questions scored")
+    for name in ("group", "n", "w-acc", "acc", "format", "map", "optimal", "reward"):
+        table.add_column(name, justify="left" if name == "group" else "right")
+    sections = [("overall", {"": report["overall"]}), *((k.removeprefix("by_"), report[k])
+                                                        for k in ("by_type", "by_difficulty", "by_city"))]
+    for section, groups in sections:
+        for key, stats in groups.items():
+            table.add_row(f"{section} {key}".strip(), str(stats["questions"]), _pct(stats["weighted_accuracy"]),
+                          _pct(stats["accuracy"]), _pct(stats["format"]), _pct(stats["map_score"]),
+                          _pct(stats["optimal"]), f"{stats['reward']:.2f}" if stats["reward"] is not None else "–")
+        table.add_section()
+    return table
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"

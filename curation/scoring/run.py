@@ -1,0 +1,140 @@
+"""Score a predictions file against a questions table: inputs, ground truths, outputs.
+
+Questions come from a questions Parquet (`mapcurate gen-questions`) or a folder of them (an
+export's `questions/<split>.parquet`). A `ground_truth` column is used as it is; otherwise each
+city's lexicon is built from `<graphs>/<city>/graph.json`. Predictions are JSON lines
+`{"id": <question id>, "response": <the model's full text>}`.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from curation.atomic import write_bytes_atomic, write_json_atomic
+from curation.errors import OutputError, SourceError
+from curation.network.build import GRAPH_FILE, load_network
+from curation.questions.records import read_questions
+from curation.scoring.ground_truth import KIND_BY_FAMILY, NEEDS_LEXICON, ground_truth
+from curation.scoring.lexicon import lexicon_from_network
+from curation.scoring.reward import RewardConfig
+from curation.scoring.scorer import score
+
+SCORES_FILE = "scores.jsonl"
+REPORT_FILE = "report.json"
+
+
+def question_files(path: Path) -> list[Path]:
+    """The Parquet files behind `--questions`: the file itself, or every `*.parquet` below a folder."""
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        files = sorted(p for p in path.rglob("*.parquet") if p.name != "maps.parquet")
+        if files:
+            return files
+        raise SourceError("no question Parquet files in this folder", path)
+    raise SourceError("no such file or folder", path)
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    """Question rows from every file, each once (by id)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for file in question_files(path):
+        for row in read_questions(file).to_pylist():
+            rows.setdefault(row["id"], row)
+    return [rows[k] for k in sorted(rows)]
+
+
+def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:
+    """Ground truth per question id: the row's own, or built with the city's lexicon."""
+    lexicons: dict[str, dict[str, Any]] = {}
+    truths: dict[str, Any] = {}
+    for row in rows:
+        if row.get("ground_truth"):
+            truths[row["id"]] = row["ground_truth"]
+            continue
+        city = row["city"]
+        needs = KIND_BY_FAMILY.get(row["family"]) in NEEDS_LEXICON
+        if needs and city not in lexicons:
+            graph = graphs / city / GRAPH_FILE
+            if not graph.is_file():
+                raise SourceError(f"no network for the questions of {city}: build it (`mapcurate build-graph "
+                                  f"--city {city} --out {graphs}`) or pass --graphs", graph)
+            lexicons[city] = lexicon_from_network(load_network(graph))
+        try:
+            truths[row["id"]] = ground_truth(row, lexicons.get(city) if needs else None)
+        except (KeyError, ValueError) as exc:
+            raise SourceError(f"question {row['id']} cannot be scored: {exc}", graphs / city / GRAPH_FILE) from exc
+    return truths
+
+
+def read_predictions(path: Path, known: set[str]) -> dict[str, str]:
+    """Responses by question id; malformed lines, duplicate or unknown ids are errors."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceError(f"cannot read predictions: {getattr(exc, 'strerror', None) or exc}", path) from exc
+    responses: dict[str, str] = {}
+    unknown: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise SourceError(f"not a JSON line ({exc.msg})", where) from exc
+        if not (isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("response"), str)):
+            raise SourceError('expected {"id": "<question id>", "response": "<text>"}', where)
+        if item["id"] in responses:
+            raise SourceError(f"second prediction for question {item['id']}", where)
+        if item["id"] not in known:
+            unknown.append(item["id"])
+        responses[item["id"]] = item["response"]
+    if unknown:
+        shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
+        raise SourceError(f"{len(unknown)} prediction(s) for question ids not in the questions: {shown}", path)
+    return responses
+
+
+@dataclass
+class ScoreRun:
+    """Everything `mapcurate score` computed."""
+
+    results: list[dict[str, Any]]
+    missing: list[str]
+    questions: int
+
+
+def score_all(truths: dict[str, Any], responses: dict[str, str], config: RewardConfig,
+              advance: Callable[[], None] = lambda: None) -> ScoreRun:
+    """Score every question that has a prediction, in question-id order."""
+    results, missing = [], []
+    for qid in sorted(truths):
+        if qid in responses:
+            results.append(score(truths[qid], responses[qid], config))
+        else:
+            missing.append(qid)
+        advance()
+    return ScoreRun(results=results, missing=missing, questions=len(truths))
+
+
+def write_outputs(run: ScoreRun, report: dict[str, Any], out: Path) -> None:
+    """`scores.jsonl` (one line per scored question) and `report.json`, each written atomically."""
+    buffer = io.StringIO()
+    for line in _json_lines(run.results):
+        buffer.write(line)
+    try:
+        write_bytes_atomic(out / SCORES_FILE, buffer.getvalue().encode("utf-8"))
+        write_json_atomic(out / REPORT_FILE, report)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", out) from exc
+
+
+def _json_lines(results: list[dict[str, Any]]) -> Iterator[str]:
+    for result in results:
+        yield json.dumps(result, ensure_ascii=False, sort_keys=True) + "\n"

@@ -1,0 +1,59 @@
+"""Reward entry points that RL trainers call as they are, working from the ground truth in the row.
+
+verl — point `custom_reward_function.path` at this file and `name` at `compute_score`:
+    compute_score(data_source, solution_str, ground_truth, extra_info=None, **reward_kwargs)
+returns `{"score": R, "format": …, "accuracy": …, "detail": …, "map_score": …}` (floats only;
+verl logs the extra keys).
+
+EasyR1 — a batch reward function (`reward_type: batch`, `name` `compute_score_batch`):
+    compute_score_batch(reward_inputs, **reward_kwargs)
+takes dicts with `response` and `ground_truth` and returns one `{overall, format, accuracy}` per
+response.
+
+`reward_kwargs` override `RewardConfig` (alpha, format_weight, correctness_weight, weighted,
+require_optimal). The ground truth is the JSON string (or dict) that `mapcurate` exports write.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from functools import lru_cache
+from typing import Any
+
+from curation.scoring.reward import RewardConfig
+from curation.scoring.scorer import score
+
+_CONFIG_FIELDS = {f.name for f in fields(RewardConfig)}
+
+
+@lru_cache(maxsize=64)
+def _config(items: tuple[tuple[str, Any], ...]) -> RewardConfig:
+    unknown = sorted(k for k, _ in items if k not in _CONFIG_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown reward option(s) {', '.join(unknown)}; known: {', '.join(sorted(_CONFIG_FIELDS))}")
+    return RewardConfig(**dict(items))
+
+
+def compute_score(data_source: str | None, solution_str: str, ground_truth: dict[str, Any] | str,
+                  extra_info: dict[str, Any] | None = None, **reward_kwargs: Any) -> dict[str, float]:
+    """verl-style reward of one response (see the module docstring)."""
+    result = score(ground_truth, solution_str, _config(tuple(sorted(reward_kwargs.items()))))
+    map_max = result["map_score_max"]
+    return {
+        "score": float(result["reward"]),
+        "format": float(result["format"]),
+        "accuracy": float(result["correct"]),
+        "detail": float(result["detail_reward"]),
+        "map_score": float(result["map_score"] / map_max) if map_max else 0.0,
+    }
+
+
+def compute_score_batch(reward_inputs: list[dict[str, Any]], **reward_kwargs: Any) -> list[dict[str, float]]:
+    """EasyR1-style batch reward: `{overall, format, accuracy}` per response."""
+    config = _config(tuple(sorted(reward_kwargs.items())))
+    scores = []
+    for item in reward_inputs:
+        result = score(item["ground_truth"], item.get("response", ""), config)
+        scores.append({"overall": float(result["reward"]), "format": float(result["format"]),
+                       "accuracy": float(result["correct"])})
+    return scores
