@@ -2,7 +2,10 @@
 
 Built from a question record and its city's lexicon; carried by exports (verl's
 `reward_model.ground_truth`, EasyR1's answer) as a JSON string or as a dict. Route, station and
-line questions carry the city's lexicon, since any name the model writes must be resolvable.
+line questions carry the city's lexicon, since any name the model writes must be resolvable — as
+JSON text under `lexicon`, with its content id under `lexicon_id`: a trainer that parses the
+ground truth on every call then decodes one string instead of the whole lexicon, and the lexicon
+itself is parsed once per process (see `compile_lexicon`).
 """
 
 from __future__ import annotations
@@ -56,7 +59,8 @@ def ground_truth(row: dict[str, Any], lexicon: dict[str, Any] | None) -> dict[st
     if kind in NEEDS_LEXICON:
         if lexicon is None:
             raise ValueError(f"question {row['id']}: a {kind} question needs its city's lexicon")
-        truth["lexicon"] = lexicon
+        truth["lexicon_id"] = lexicon["id"]
+        truth["lexicon"] = json.dumps(lexicon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return truth
 
 
@@ -67,6 +71,10 @@ def dumps(truth: dict[str, Any]) -> str:
 
 _PARSED: OrderedDict[str, dict[str, Any]] = OrderedDict()
 _PARSED_MAX = 4096
+
+
+def clear_cache() -> None:
+    _PARSED.clear()
 
 
 def parse(truth: dict[str, Any] | str | bytes) -> dict[str, Any]:

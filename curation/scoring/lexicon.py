@@ -208,13 +208,18 @@ _COMPILED: dict[str, CompiledLexicon] = {}
 _COMPILED_MAX = 256
 
 
-def compile_lexicon(lexicon: dict[str, Any]) -> CompiledLexicon:
-    """Lookup tables for `lexicon`, built once per lexicon id (the id stands for its content)."""
-    compiled = _COMPILED.get(lexicon["id"])
+def compile_lexicon(lexicon: dict[str, Any] | str, lexicon_id: str | None = None) -> CompiledLexicon:
+    """Lookup tables for `lexicon` (a dict, or its JSON text with `lexicon_id`), built once per id.
+
+    The id stands for the content, so JSON text is only parsed the first time its id is seen.
+    """
+    key = lexicon_id if isinstance(lexicon, str) else lexicon["id"]
+    compiled = _COMPILED.get(key) if key else None
     if compiled is None:
+        parsed = json.loads(lexicon) if isinstance(lexicon, str) else lexicon
         if len(_COMPILED) >= _COMPILED_MAX:
             _COMPILED.pop(next(iter(_COMPILED)))
-        compiled = _COMPILED[lexicon["id"]] = _compile(lexicon)
+        compiled = _COMPILED[parsed["id"]] = _compile(parsed)
     return compiled
 
 

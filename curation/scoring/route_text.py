@@ -39,11 +39,12 @@ _LEAD_MAX = 40
 _LINE_LEAD = " \t-*+•·>"
 _SEPARATORS = re.compile(r"[\n,;|，；。]")
 _MARKUP = re.compile(r"\*\*|__|`+|^#+[ \t]*|^[ \t]*>[ \t]?", re.MULTILINE)
+_MARKUP_HINT = re.compile(r"[*_`#>]")
 _TABLE_PIPES = re.compile(r"[ \t]*\|[ \t]*")
 _TAIL_SEPARATORS = " \t,;|，；。-—="
 
 
-@dataclass
+@dataclass(slots=True)
 class RouteBlock:
     """One ride as written: raw field values (None when the field is absent)."""
 
@@ -61,7 +62,7 @@ class RouteBlock:
 def read_blocks(text: str) -> list[RouteBlock]:
     """Route blocks in the order written; empty when no labelled field is found."""
     text = text.replace("\r\n", "\n")
-    if any(c in text for c in "*_`#>"):
+    if _MARKUP_HINT.search(text):
         text = _MARKUP.sub("", text)
     if "|" in text:
         text = _TABLE_PIPES.sub(" | ", text)

@@ -29,6 +29,12 @@ _LABELS = ("id", "city", "family", "type", "template", "difficulty_question", "d
            "reward_weight")
 
 
+def clear_caches() -> None:
+    """Forget prepared and parsed ground truths (benchmarks measure cold starts with it)."""
+    _PREPARED.clear()
+    ground_truth.clear_cache()
+
+
 def score(truth: dict[str, Any] | str | bytes, response: str, config: RewardConfig = DEFAULT_CONFIG) -> dict[str, Any]:
     """Every metric and reward component of `response` (see the module docstring)."""
     gt = ground_truth.parse(truth)
@@ -74,7 +80,7 @@ def _route_truth(gt: dict[str, Any]) -> _RouteTruth:
     prepared = _PREPARED.get(id(gt))
     if prepared is not None and prepared.truth is gt:
         return prepared
-    lexicon = compile_lexicon(gt["lexicon"])
+    lexicon = compile_lexicon(gt["lexicon"], gt.get("lexicon_id"))
     via_field = _VIA_FIELD.get(gt["template"])
     origin, destination = lexicon.station_index[gt["origin"]], lexicon.station_index[gt["destination"]]
     golds = route_score.resolved_gold(lexicon, gt["routes"])
@@ -122,7 +128,7 @@ def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> N
 
 def _score_detail(gt: dict[str, Any], response: str, result: dict[str, Any]) -> None:
     kind = gt["kind"]
-    lexicon = compile_lexicon(gt["lexicon"]) if "lexicon" in gt else None
+    lexicon = compile_lexicon(gt["lexicon"], gt.get("lexicon_id")) if "lexicon" in gt else None
     result.update(expected=gt["value"], detail_reward=0.0, detail_reward_max=0.0)
     predicted, used = None, Answer("", "none")
     for candidate in answer_candidates(response):

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from jsonschema import Draft202012Validator
 
 from curation.cities import city_slugs, load_city
 from curation.network.build import build_network
 from curation.questions.generator import generate_city
 from curation.questions.records import to_table
+from curation.resources import load_schema
 from curation.scoring import ground_truth as gt_module
 from curation.scoring.lexicon import lexicon_from_network
 from curation.scoring.scorer import score
@@ -18,10 +20,14 @@ from tests.conftest import build
 REAL = [s for s in city_slugs() if s != "demo"]
 
 
+GROUND_TRUTH = Draft202012Validator(load_schema("ground_truth"))
+
+
 def assert_full_marks(network, rows):
     lexicon = lexicon_from_network(network)
     for row in rows:
         truth = gt_module.ground_truth(row, lexicon)
+        GROUND_TRUTH.validate(truth)
         result = score(truth, row["answer_text"])
         assert result["correct"] == 1 and result["format"] == 1, (row["id"], row["answer_text"], result)
         assert result["reward"] == pytest.approx(result["reward_max"]), (row["id"], result)

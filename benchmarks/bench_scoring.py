@@ -1,0 +1,101 @@
+"""Benchmark: route answers scored per second in one process (target ≥ 20,000/s).
+
+Every route question of the default 30-city set is answered eight ways, as models answer: the
+gold text, markdown bold with bullets, one line, inside a reasoning block plus prose, with Chinese
+field labels, a wrong line, a wrong arrival, and a missing leg. Printed:
+
+1. `score()` with dict ground truths already seen (what a trainer holding parsed rows does);
+2. verl's `compute_score` with JSON-string ground truths as a GRPO trainer calls it: each
+   question's string for 8 rollouts, starting with nothing parsed (city lexicons compiled);
+3. the same when every call brings a question never seen before (one rollout each, cold);
+4. a baseline in the same run: the benchmark-style strict regex reader (three exact labels per
+   block, names compared as strings; no markdown, no aliases, no checks beyond equality).
+
+    MAPCURATE_DATA=../shared/data .venv/bin/python benchmarks/bench_scoring.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from pathlib import Path
+
+from curation.cities import city_slugs, load_city
+from curation.network.build import build_network
+from curation.questions.generator import generate_city
+from curation.questions.records import to_table
+from curation.scoring.ground_truth import dumps, ground_truth
+from curation.scoring.lexicon import lexicon_from_network
+from curation.scoring.scorer import clear_caches, score
+from curation.scoring.trainers import compute_score
+
+ROLLOUTS = 8
+_STRICT = re.compile(r"Route Name: (.*)\nDeparture Stop: (.*)\nArrival Stop: (.*)")
+
+
+def variants(gold: str) -> list[str]:
+    """Eight answers to one route question."""
+    blocks = gold.split("\n--\n")
+    bold = "\n\n".join(re.sub(r"^([A-Za-z ]+):", r"- **\1:**", b, flags=re.M) for b in blocks)
+    one_line = " -- ".join(b.replace("\n", ", ") for b in blocks)
+    wrong_arrival = gold.rsplit("Arrival Stop: ", 1)[0] + "Arrival Stop: Nowhere Station"
+    zh = gold
+    chinese_labels = (("Route Name:", "路线名称："), ("Departure Stop:", "出发站："), ("Arrival Stop:", "到达站："))
+    for label, chinese in chinese_labels:
+        zh = zh.replace(label, chinese)
+    wrong_line = re.sub(r"Route Name: .*", "Route Name: Line 99", gold, count=1)
+    missing = blocks[0] if len(blocks) > 1 else gold + "\n--\n" + blocks[0]
+    thinking = f"<think>Let me trace the lines on the map carefully.</think>\nHere is the route:\n{gold}\nEnjoy!"
+    return [gold, bold, one_line, thinking, zh, wrong_line, wrong_arrival, missing]
+
+
+def strict_baseline(response: str, gold: str) -> bool:
+    """The benchmark-style reader: exact labels, names compared as strings."""
+    return _STRICT.findall(response) == _STRICT.findall(gold)
+
+
+def rate(count: int, func) -> float:
+    start = time.perf_counter()
+    func()
+    return count / (time.perf_counter() - start)
+
+
+def main() -> int:
+    root = Path(os.environ.get("MAPCURATE_DATA", "../shared/data"))
+    if not (root / "stations").is_dir():
+        print(f"no station lists under {root}; set MAPCURATE_DATA", file=sys.stderr)
+        return 2
+    items: list[tuple[dict, str, str]] = []
+    for slug in (s for s in city_slugs() if s != "demo"):
+        city = load_city(slug)
+        network = build_network(city, root).network
+        lexicon = lexicon_from_network(network)
+        result = generate_city(network, seed=0, skip=city.question_skips.get("skip", []), families=["planning"])
+        for row in to_table(result.questions).to_pylist():
+            truth = ground_truth(row, lexicon)
+            items += [(truth, response, row["answer_text"]) for response in variants(row["answer_text"])]
+    n = len(items)
+    for truth, response, _ in items:  # warm the per-lexicon and per-question caches once
+        score(truth, response)
+    ours = rate(n, lambda: [score(t, r) for t, r, _ in items])
+    baseline = rate(n, lambda: [strict_baseline(r, g) for _, r, g in items])
+    texts = [dumps(t) for t, _, _ in items[::ROLLOUTS]]
+    responses = [r for _, r, _ in items]
+    clear_caches()
+    grpo = rate(n, lambda: [compute_score("mapcurate", responses[i], texts[i // ROLLOUTS]) for i in range(n)])
+    clear_caches()
+    cold = rate(len(texts), lambda: [compute_score("mapcurate", responses[i * ROLLOUTS], text)
+                                     for i, text in enumerate(texts)])
+    print(f"{n} route answers ({n // ROLLOUTS} questions x {ROLLOUTS} answer styles), one process")
+    print(f"score(), dict ground truths seen before:       {ours:>9,.0f} answers/s")
+    print(f"compute_score(), JSON text, {ROLLOUTS} rollouts each:   {grpo:>9,.0f} answers/s")
+    print(f"compute_score(), JSON text, every call cold:   {cold:>9,.0f} answers/s")
+    print(f"baseline strict regex reader:                  {baseline:>9,.0f} answers/s "
+          f"(ours at {ours / baseline:.3f}x its rate, with name resolution, checks, map score and reward)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
