@@ -94,12 +94,18 @@ def test_duplicate_prediction_is_an_error(runner, tmp_path, demo_questions):
     assert result.exit_code == 2 and f"preds.jsonl:2: second prediction for question {rows[0]['id']}" in result.stderr
 
 
-def test_questions_need_their_graphs(runner, tmp_path, demo_questions):
+def test_route_questions_need_their_graphs_others_do_not(runner, tmp_path, demo_questions):
     questions, rows = demo_questions
     predictions = tmp_path / "preds.jsonl"
-    write_predictions(predictions, [{"id": rows[0]["id"], "response": "a"}])
+    yes_no = next(r for r in rows if r["family"] == "torf1")
+    write_predictions(predictions, [{"id": yes_no["id"], "response": None}])
+    result = run_score(runner, questions, predictions, tmp_path / "elsewhere", "--out", str(tmp_path / "a"))
+    assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "a" / "scores.jsonl").read_text(encoding="utf-8"))["format"] == 0.0
+    route = next(r for r in rows if r["family"] == "planning")
+    write_predictions(predictions, [{"id": route["id"], "response": "a"}])
     result = run_score(runner, questions, predictions, tmp_path / "elsewhere")
-    assert result.exit_code == 2 and "no network for the questions of demo" in result.stderr
+    assert result.exit_code == 2 and "no graph.json for 1 cities with predictions (demo)" in result.stderr
 
 
 def test_missing_questions_file(runner, tmp_path):

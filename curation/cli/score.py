@@ -22,7 +22,7 @@ from curation.scoring.run import write_outputs as write_score_outputs
 @one_line_errors
 def score(
     questions: Annotated[Path, typer.Option(
-        "--questions", help="Questions Parquet (gen-questions) or a folder of them (an export).")],
+        "--questions", help="Questions Parquet (gen-questions) or a folder of such files.")],
     predictions: Annotated[Path, typer.Option(
         "--predictions", help='JSON lines: {"id": <question id>, "response": <the model\'s full text>}.')],
     out: Annotated[Path | None, typer.Option(
@@ -39,12 +39,12 @@ def score(
     Example: mapcurate score --questions exports/questions.parquet --predictions preds.jsonl
     """
     rows = load_questions(questions)
-    truths = ground_truths(rows, graphs)
-    responses = read_predictions(predictions, set(truths))
+    responses = read_predictions(predictions, {r["id"] for r in rows})
+    truths = ground_truths([r for r in rows if r["id"] in responses], graphs)
     config = RewardConfig(alpha=alpha, require_optimal=require_optimal)
-    with progress_bar(MofNCompleteColumn(), show=len(truths) > 2000) as progress:
-        task = progress.add_task("scoring", total=len(truths))
-        run = score_all(truths, responses, config, advance=lambda: progress.advance(task))
+    with progress_bar(MofNCompleteColumn(), show=len(rows) > 2000) as progress:
+        task = progress.add_task("scoring", total=len(rows))
+        run = score_all([r["id"] for r in rows], truths, responses, config, advance=lambda: progress.advance(task))
     report = {
         "questions": run.questions, "scored": len(run.results), "missing": len(run.missing),
         "missing_ids": run.missing, "config": vars(config), **aggregate(run.results),
@@ -59,9 +59,9 @@ def score(
 
 
 def summary_table(report: dict[str, Any]) -> Table:
-    """Overall, by type, by difficulty pair and by city: weighted accuracy and the route figures."""
+    """Overall, by type, by difficulty pair and by city: weighted accuracy, route figures, reward as % of max."""
     table = Table(box=box.SIMPLE_HEAD, title=f"{report['scored']} of {report['questions']} questions scored")
-    for name in ("group", "n", "w-acc", "acc", "format", "map", "optimal", "reward"):
+    for name in ("group", "n", "w-acc", "acc", "format", "map", "optimal", "reward"):  # reward: % of the maximum
         table.add_column(name, justify="left" if name == "group" else "right")
     sections = [("overall", {"": report["overall"]}), *((k.removeprefix("by_"), report[k])
                                                         for k in ("by_type", "by_difficulty", "by_city"))]
@@ -69,7 +69,7 @@ def summary_table(report: dict[str, Any]) -> Table:
         for key, stats in groups.items():
             table.add_row(f"{section} {key}".strip(), str(stats["questions"]), _pct(stats["weighted_accuracy"]),
                           _pct(stats["accuracy"]), _pct(stats["format"]), _pct(stats["map_score"]),
-                          _pct(stats["optimal"]), f"{stats['reward']:.2f}" if stats["reward"] is not None else "–")
+                          _pct(stats["optimal"]), _pct(stats["reward_fraction"]))
         table.add_section()
     return table
 

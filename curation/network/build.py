@@ -130,8 +130,9 @@ def check_output(out_dir: Path) -> None:
             raise OutputError("is a folder, but an output file must go here", out_dir / name)
 
 
-def load_network(path: Path) -> Network:
+def load_network(path: Path | str) -> Network:
     """Read a `graph.json` written by `write_outputs`, checked against its schema and for dangling ids."""
+    path = Path(path)
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -12,19 +12,16 @@ from typing import Any
 
 from curation.scoring import resolve
 from curation.scoring.lexicon import CompiledLexicon
+from curation.scoring.numbers import read_integer
 
 _YES = {"yes", "y", "true", "correct", "right", "sim", "si", "oui", "ja",
         "是", "是的", "对", "正确", "有", "在", "相邻"}
 _NO = {"no", "n", "false", "incorrect", "wrong", "nao", "non", "nein",
        "否", "不是", "不", "错", "错误", "没有", "不在", "不相邻"}
 _WORD = re.compile(r"[a-z]+|[\u4e00-\u9fff]+")
-_LETTER = re.compile(r"^\W*(?:option|choice|answer|选项)?\s*\(?([a-d])\b(?![a-z'])", re.IGNORECASE)
-_INTEGER = re.compile(r"-?\d+")
-_NUMBER_WORDS = {w: i for i, w in enumerate((
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"))}
-_CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
-_CHINESE_DIGITS["两"] = 2
+_HEDGE = re.compile(r"\byes\s*(?:or|/)\s*no\b|\bno\s*(?:or|/)\s*yes\b|是否|是或否", re.IGNORECASE)
+_LETTER = re.compile(r"^\W*(?:(?:option|choice|answer|选项)\s*[:：]?)?\s*\(?([a-d])\b(?![a-z'])", re.IGNORECASE)
+_LETTER_HEDGE = re.compile(r"^\W*\(?[a-d]\)?\s*(?:/|,|or|或)\s*\(?[a-d]\b", re.IGNORECASE)
 
 
 def read(kind: str, text: str, truth: dict[str, Any], lexicon: CompiledLexicon | None) -> str | int | None:
@@ -37,7 +34,7 @@ def read(kind: str, text: str, truth: dict[str, Any], lexicon: CompiledLexicon |
     if kind == "choice":
         return _choice(text, truth.get("options", []))
     if kind == "integer":
-        return _integer(text)
+        return read_integer(text)
     if lexicon is None:
         return None
     if kind == "station":
@@ -51,6 +48,8 @@ def read(kind: str, text: str, truth: dict[str, Any], lexicon: CompiledLexicon |
 
 
 def _yes_no(text: str) -> str | None:
+    if _HEDGE.search(text):
+        return None
     words = _WORD.findall(text.casefold())
     if not words:
         return None
@@ -63,34 +62,14 @@ def _yes_no(text: str) -> str | None:
 
 
 def _choice(text: str, options: list[Any]) -> str | None:
+    if _LETTER_HEDGE.match(text):
+        return None
     match = _LETTER.match(text)
     if match:
         return match.group(1).upper()
-    value = _integer(text)
+    value = read_integer(text)
     if value is not None:
         letters = [chr(ord("A") + i) for i, option in enumerate(options) if option == value]
         if len(letters) == 1:
             return letters[0]
     return None
-
-
-def _integer(text: str) -> int | None:
-    match = _INTEGER.search(text)
-    if match:
-        return int(match.group(0))
-    words = _WORD.findall(text.casefold())
-    if words and words[0] in _NUMBER_WORDS:
-        return _NUMBER_WORDS[words[0]]
-    return _chinese_number(text)
-
-
-def _chinese_number(text: str) -> int | None:
-    """一 … 九十九 (a count of lines or stops never needs more)."""
-    digits = [c for c in text if c in _CHINESE_DIGITS]
-    if not digits:
-        return None
-    run = "".join(digits[:3])
-    if "十" not in run:
-        return _CHINESE_DIGITS[run[0]]
-    tens, _, ones = run.partition("十")
-    return (_CHINESE_DIGITS[tens[0]] if tens else 1) * 10 + (_CHINESE_DIGITS[ones[0]] if ones else 0)

@@ -1,10 +1,11 @@
 """Find the final answer in a model's full response.
 
 Reasoning blocks (`<think>…</think>`, `◁think▷…◁/think▷`) are dropped — an unclosed one means the
-model never answered. The candidates, most explicit first: the last `\\boxed{…}` (braces balanced;
+model never answered. Only the last `MAX_ANSWER_CHARS` characters are read. The candidates, most
+explicit first: the last `\\boxed{…}` (braces balanced;
 inside the last `<answer>…</answer>` when there is one), that answer tag, the text after the last
-"final answer" / "the answer is" / "答案" marker, and the whole remaining text. Readers take the
-first candidate they can read.
+"final answer" / "the answer is" / "答案" marker, the whole remaining text, and its first line
+(`Yes.` above an explanation). Readers take the first candidate they can read.
 """
 
 from __future__ import annotations
@@ -12,69 +13,69 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_THINK = re.compile(r"<think>.*?</think>|◁think▷.*?◁/think▷", re.DOTALL | re.IGNORECASE)
-_THINK_OPEN = re.compile(r"<think>|◁think▷", re.IGNORECASE)
-_THINK_CLOSE = re.compile(r"</think>|◁/think▷", re.IGNORECASE)
-_ANSWER_TAG = re.compile(r"<answer>(.*?)(?:</answer>|$)", re.DOTALL | re.IGNORECASE)
+_THINK_TAGS = (("<think>", "</think>"), ("◁think▷", "◁/think▷"))
 _MARKER = re.compile(
     r"final answer|the answer is|answer\s*[:：]|最终答案|答案[是为:：]|答案", re.IGNORECASE)
-_LATEX_WRAPPERS = re.compile(r"\\(?:text|textbf|mathrm|mathbf|textit|operatorname|mbox)\s*\{([^{}]*)\}")
+_BOX = re.compile(r"\\(?:boxed|fbox)\s*\{")
+_LATEX_OPENING = re.compile(r"\\(?:text|textbf|mathrm|mathbf|textit|operatorname|mbox|boxed)\s*\{")
+_LATEX_SPACES = re.compile(r"\\(?:quad|qquad|[,;: ])")
+# Only the end of a very long response is read: answers come last, and the work stays bounded.
+MAX_ANSWER_CHARS = 16_000
 
 
 @dataclass(frozen=True)
 class Answer:
-    """The answer text and where it came from: answer-tag, boxed, marker, whole, or none."""
+    """The answer text and where it came from: boxed, answer-tag, marker, whole, first-line, or none."""
 
     text: str
     source: str
 
 
 def strip_reasoning(response: str) -> str | None:
-    """The response without reasoning blocks; `None` when a reasoning block never ends."""
+    """The text after the last reasoning block; `None` when a reasoning block never ends.
+
+    A closing tag without its opening one (the opening was in the prompt) ends the reasoning too.
+    """
     if "hink" not in response and "HINK" not in response:
         return response
-    text = _THINK.sub("\n", response)
-    closes = list(_THINK_CLOSE.finditer(text))
-    if closes:  # the opening tag was in the prompt
-        text = text[closes[-1].end():]
-    if _THINK_OPEN.search(text):
+    low = response.lower()
+    text = response
+    ends = [(low.rfind(close), close) for _, close in _THINK_TAGS]
+    at, close = max(ends)
+    if at >= 0:
+        text, low = response[at + len(close):], low[at + len(close):]
+    if any(opening in low for opening, _ in _THINK_TAGS):
         return None
     return text
 
 
-def boxed_contents(text: str) -> list[str]:
-    """Contents of every `\\boxed{…}` / `\\fbox{…}`, braces balanced; an unclosed one runs to the end."""
-    found = []
-    start = 0
-    while True:
-        at = _next_box(text, start)
-        if at < 0:
-            return found
-        open_at = text.index("{", at)
-        depth, i = 0, open_at
-        while i < len(text):
-            if text[i] == "{":
-                depth += 1
-            elif text[i] == "}":
-                depth -= 1
-                if depth == 0:
-                    break
+def last_boxed(text: str) -> str | None:
+    """Content of the last non-empty `\\boxed{…}` / `\\fbox{…}` (braces balanced; unclosed runs to the end)."""
+    for match in reversed(list(_BOX.finditer(text))):
+        depth, i = 1, match.end()
+        while i < len(text) and depth:
+            char = text[i]
+            depth += (char == "{") - (char == "}")
             i += 1
-        found.append(text[open_at + 1:i])
-        start = i + 1
+        content = text[match.end():i - 1 if depth == 0 else i]
+        if content.strip():
+            return content
+    return None
 
 
-def _next_box(text: str, start: int) -> int:
-    positions = [p for p in (text.find("\\boxed{", start), text.find("\\fbox{", start)) if p >= 0]
-    return min(positions) if positions else -1
+def _last_answer_tag(text: str, low: str) -> str | None:
+    at = low.rfind("<answer>")
+    if at < 0:
+        return None
+    end = low.find("</answer>", at)
+    content = text[at + len("<answer>"):end if end >= 0 else len(text)]
+    return content if content.strip() else None
 
 
 def unlatex(text: str) -> str:
-    """`\\text{Yes}` → `Yes`; `\\\\` line breaks → newlines; `\\,`, `$` dropped."""
-    previous = None
-    while previous != text:
-        previous, text = text, _LATEX_WRAPPERS.sub(r"\1", text)
-    return text.replace("\\\\", "\n").replace("\\,", " ").replace("\\ ", " ").replace("$", "")
+    """`\\text{Yes}` → `Yes`; `\\\\` line breaks → newlines; `\\,`, `$` and braces dropped (one pass)."""
+    text = _LATEX_SPACES.sub(" ", _LATEX_OPENING.sub("", text.replace("\\\\", "\n")))
+    return text.replace("{", "").replace("}", "").replace("$", "")
 
 
 def answer_candidates(response: str) -> list[Answer]:
@@ -82,13 +83,15 @@ def answer_candidates(response: str) -> list[Answer]:
     text = strip_reasoning(response)
     if text is None or not text.strip():
         return []
+    text = text[-MAX_ANSWER_CHARS:]
     candidates: list[Answer] = []
     low = text.lower()
-    tags = [t for t in _ANSWER_TAG.findall(text) if t.strip()] if "<answer>" in low else []
-    scope = tags[-1] if tags else text
-    boxes = [b for b in boxed_contents(scope) if b.strip()] if "box" in scope else []
-    if boxes:
-        candidates.append(Answer(unlatex(boxes[-1]).strip(), "boxed"))
+    tag = _last_answer_tag(text, low)
+    tags = [tag] if tag else []
+    scope = tag or text
+    boxed = last_boxed(scope) if "box" in scope else None
+    if boxed is not None:
+        candidates.append(Answer(unlatex(boxed).strip(), "boxed"))
     if tags:
         candidates.append(Answer(tags[-1].strip(), "answer-tag"))
     markers = list(_MARKER.finditer(text)) if "answer" in low or "答案" in text else []
@@ -96,5 +99,9 @@ def answer_candidates(response: str) -> list[Answer]:
         rest = text[markers[-1].end():].strip(" \t\n:：*#")
         if any(c.isalnum() for c in rest):
             candidates.append(Answer(rest, "marker"))
-    candidates.append(Answer(text.strip(), "whole"))
+    whole = text.strip()
+    candidates.append(Answer(whole, "whole"))
+    first_line = whole.split("\n", 1)[0].strip()
+    if first_line != whole:
+        candidates.append(Answer(first_line, "first-line"))
     return candidates

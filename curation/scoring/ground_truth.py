@@ -59,9 +59,29 @@ def ground_truth(row: dict[str, Any], lexicon: dict[str, Any] | None) -> dict[st
     if kind in NEEDS_LEXICON:
         if lexicon is None:
             raise ValueError(f"question {row['id']}: a {kind} question needs its city's lexicon")
+        _check_ids(truth, lexicon)
         truth["lexicon_id"] = lexicon["id"]
         truth["lexicon"] = json.dumps(lexicon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return truth
+
+
+def _check_ids(truth: dict[str, Any], lexicon: dict[str, Any]) -> None:
+    """Every id the truth names is in the lexicon of the same city (a wrong lexicon fails here, not mid-training)."""
+    if lexicon.get("city") != truth["city"]:
+        raise ValueError(f"question {truth['id']} is about {truth['city']}, but the lexicon is {lexicon.get('city')}'s")
+    stations = {sid for sid, _ in lexicon["stations"]}
+    lines = {line["id"] for line in lexicon["lines"]}
+    named_stations = [truth.get("origin"), truth.get("destination")] + [
+        s for route in truth.get("routes", []) for leg in route for s in (leg[1], leg[2], *leg[3])]
+    named_lines = [leg[0] for route in truth.get("routes", []) for leg in route] + [truth.get("line")]
+    if truth["kind"] == "station":
+        named_stations.append(truth["value"])
+    elif truth["kind"] == "line":
+        named_lines.append(truth["value"])
+    missing = sorted({s for s in named_stations if s is not None} - stations)
+    missing += sorted({ln for ln in named_lines if ln is not None} - lines)
+    if missing:
+        raise ValueError(f"question {truth['id']}: {', '.join(missing)} not in the {truth['city']} lexicon")
 
 
 def dumps(truth: dict[str, Any]) -> str:

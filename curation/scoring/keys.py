@@ -21,12 +21,16 @@ _STATION_WORDS = re.compile(r"\b(?:metro station|subway station|railway station|
 _ABBREVIATION = {"street": "st", "avenue": "av", "ave": "av", "square": "sq", "road": "rd", "boulevard": "blvd",
                  "parkway": "pkwy", "place": "pl", "center": "ctr", "centre": "ctr", "junction": "jct"}
 _ABBREVIATIONS = re.compile(r"\b(?:" + "|".join(_ABBREVIATION) + r")\b")
-_LINE_WORDS = re.compile(r"\b(?:the|train|trains|service|metro|subway|route)\b|地铁|轨道交通")
-_NUMBERED = (
-    re.compile(r"(?:line|linha|linea|línea|ligne|linie|no\.?|l|m)\s*(\d+[a-z]?|[a-z])"),
-    re.compile(r"(\d+[a-z]?|[a-z])\s*(?:号线|号|線|线|line)"),
-    re.compile(r"(\d+[a-z]?|[a-z])"),
-)
+# Ordinals: `190th` → `190`, `Third` → `3` (maps print `190 St`, `3 Av`).
+_ORDINAL_SUFFIX = re.compile(r"\b(\d+)(?:st|nd|rd|th)\b")
+_ORDINAL_WORD = {w: str(i) for i, w in enumerate(("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                                                  "eighth", "ninth", "tenth", "eleventh", "twelfth"), start=1)}
+_ORDINAL_WORDS = re.compile(r"\b(?:" + "|".join(_ORDINAL_WORD) + r")\b")
+_EDGES = re.compile(r"^\W+|\W+$")
+_LINE_WORDS = re.compile(r"\b(?:the|train|trains|service|metro|subway|route|express|local)\b|地铁|轨道交通")
+# `Line 4`, `L4`, `M1 line`, `4号线`, a bare `4` or `A`: the line's number or letter.
+_NUMBERED = re.compile(r"(?:(?:line|linha|linea|línea|ligne|linie)\s*)?(?:(?:m|l|no)\s*)?(\d+[a-z]?|[a-z])"
+                       r"(?:\s*(?:号线|号|線|线|line|linha))?")
 _LINE_PUNCTUATION = re.compile(r"[-_./·:]")
 _KIND_WORDS = re.compile(r"\b(?:line|linha|linea|línea|ligne|linie)\b|线$|線$")
 
@@ -46,7 +50,8 @@ def compact(text: str) -> str:
 @lru_cache(maxsize=65536)
 def station_key(name: str) -> str:
     """`Waitematā (Britomart) Station` → `waitematabritomart`; `奥体中心站` → `奥体中心`; `86 Street` → `86st`."""
-    text = _STATION_WORDS.sub(" ", fold(name))
+    text = _STATION_WORDS.sub(" ", _EDGES.sub("", fold(name)))
+    text = _ORDINAL_WORDS.sub(lambda m: _ORDINAL_WORD[m.group(0)], _ORDINAL_SUFFIX.sub(r"\1", text))
     return compact(_ABBREVIATIONS.sub(lambda m: _ABBREVIATION[m.group(0)], text))
 
 
@@ -60,10 +65,9 @@ def loose_station_keys(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def line_key(name: str) -> str:
-    """`Line 4`/`4号线`/`L4`/`the 4 train` → `#4`; `Linha Azul`/`Blue Line` → `azul`/`blue`."""
+    """`Line 4`/`4号线`/`L4`/`M4 line`/`the 4 train` → `#4`; `Linha Azul`/`Blue Line` → `azul`/`blue`."""
     text = " ".join(_LINE_WORDS.sub(" ", _LINE_PUNCTUATION.sub(" ", fold(name))).split())
-    for pattern in _NUMBERED:
-        match = pattern.fullmatch(text)
-        if match:
-            return "#" + match.group(1)
+    match = _NUMBERED.fullmatch(text)
+    if match:
+        return "#" + match.group(1)
     return compact(_KIND_WORDS.sub(" ", text)) or compact(text)

@@ -1,9 +1,10 @@
 """A city's names and line layouts, small enough to travel inside every ground truth.
 
 `lexicon_from_network` writes the plain-JSON lexicon (station names in every language, aliases,
-source spellings, a pinyin reading of Chinese names; lines with their names, aliases and
-riding-order variants). `compile_lexicon` turns it into lookup tables once per process, cached by
-the lexicon's content id, so a reward function called millions of times never rebuilds them.
+source spellings, Latin readings of Chinese names — see `curation.scoring.readings`; lines
+with their names, aliases and riding-order variants). `compile_lexicon` turns it into lookup
+tables once per process, cached by the lexicon's content id, so a reward function called
+millions of times never rebuilds them.
 
 Name resolution (`CompiledLexicon.station`, `.line`) tries, in order: the exact key (see
 `curation.scoring.keys`), the key without parentheticals, then — for station keys of at least
@@ -21,14 +22,14 @@ import json
 import re
 from collections import deque
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from pypinyin import lazy_pinyin
 from rapidfuzz import fuzz, process
 
-from curation.names import has_cjk, parse_source_name, without_parentheticals
+from curation.names import parse_source_name
 from curation.network.model import Network
 from curation.scoring.keys import fold, line_key, loose_station_keys, station_key
+from curation.scoring.readings import latin_readings
 
 LEXICON_FORMAT = "mapcurate-lexicon/1"
 FUZZY_THRESHOLD = 90.0
@@ -60,7 +61,7 @@ def _station_names(network: Network, sid: str) -> list[str]:
     names = [*station.names.values(), *station.aliases, *(parse_source_name(s).name for s in station.source_names)]
     if station.disambiguation:
         names += [f"{n} ({station.disambiguation})" for n in station.names.values()]
-    names += [" ".join(lazy_pinyin(without_parentheticals(n).removesuffix("站"))) for n in names if has_cjk(n)]
+    names += [reading for n in names for reading in latin_readings(n)]
     return list(dict.fromkeys(names))
 
 
@@ -68,8 +69,7 @@ def _line_names(*groups: Any) -> list[str]:
     return list(dict.fromkeys(n for group in groups if group for n in ([group] if isinstance(group, str) else group)))
 
 
-@dataclass(frozen=True)
-class Resolved:
+class Resolved(NamedTuple):
     """A name resolved to an index (`None` when not resolved) and how: exact, loose, fuzzy, unknown, ambiguous."""
 
     index: int | None
@@ -95,6 +95,7 @@ class CompiledLexicon:
     station_index: dict[str, int] = field(default_factory=dict)
     line_index: dict[str, int] = field(default_factory=dict)
     _rides: dict[tuple[int, int, int], tuple[tuple[tuple[int, ...], bool], ...]] = field(default_factory=dict)
+    memo: dict[Any, Any] = field(default_factory=dict)  # resolve.station's remembered answers
 
     def station(self, name: str, line: int | None = None) -> Resolved:
         """Resolve a station name, preferring stations of `line` when several match."""
@@ -103,7 +104,7 @@ class CompiledLexicon:
             return Resolved(None, "unknown")
         found = self.strict.get(key)
         if found:
-            return self._narrow(found, line, "exact")
+            return Resolved(found[0], "exact") if len(found) == 1 else self._narrow(found, line, "exact")
         found = self._loose(name)
         if found:
             return self._narrow(found, line, "loose")
@@ -121,10 +122,17 @@ class CompiledLexicon:
         return Resolved(None, "ambiguous" if found else "unknown")
 
     def _loose(self, name: str) -> tuple[int, ...]:
-        found: dict[int, None] = {}
-        for key in loose_station_keys(name):
-            found.update(dict.fromkeys(self.strict.get(key, ()) or self.loose.get(key, ())))
-        return tuple(found)
+        """Stations named with their parentheticals dropped, or by a parenthetical alone.
+
+        When the name outside and a parenthetical name different stations (`Docks (Northgate)`)
+        the answer hedges between two stations: nothing is found.
+        """
+        groups = [set(self.strict.get(key, ()) or self.loose.get(key, ())) for key in loose_station_keys(name)]
+        groups = [g for g in groups if g]
+        if not groups:
+            return ()
+        common = set.intersection(*groups)
+        return tuple(sorted(common)) if common else ()
 
     def _narrow(self, found: tuple[int, ...], line: int | None, how: str) -> Resolved:
         if len(found) > 1 and line is not None:

@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from curation.scoring import resolve
-from curation.scoring.lexicon import CompiledLexicon
+from curation.scoring.lexicon import CompiledLexicon, Resolved
 from curation.scoring.route_text import VIA_COUNT, VIA_LIST, RouteBlock
 
 SHORT_PARTIAL_CAP, SHORT_ACCURATE_BONUS = 10, 10
@@ -30,8 +30,7 @@ LONG_PARTIAL_CAP, LONG_ACCURATE_BONUS = 20, 20
 VIA_COUNT_POINTS, VIA_MATCH_CAP = 4.0, 10
 
 
-@dataclass(frozen=True)
-class Ride:
+class Ride(NamedTuple):
     """A block resolved to indices (None where a name did not resolve)."""
 
     line: int | None
@@ -41,8 +40,7 @@ class Ride:
     via: tuple[int | None, ...] | None
 
 
-@dataclass(frozen=True)
-class GoldLeg:
+class GoldLeg(NamedTuple):
     line: int
     departure: int
     arrival: int
@@ -54,6 +52,8 @@ def resolve_blocks(lexicon: CompiledLexicon, blocks: list[RouteBlock]) -> tuple[
     rides, unresolved = [], []
     for block in blocks:
         line = resolve.line(lexicon, block.route)
+        if line.index is None:
+            line = _line_choice(lexicon, block) or line
         departure = resolve.station(lexicon, block.departure, line.index)
         arrival = resolve.station(lexicon, block.arrival, line.index)
         via = resolve.station_list(lexicon, block.via_list, line.index)
@@ -67,6 +67,23 @@ def resolve_blocks(lexicon: CompiledLexicon, blocks: list[RouteBlock]) -> tuple[
         rides.append(Ride(line.index, departure.index, arrival.index, resolve.count(block.via_count),
                           None if via is None else tuple(r.index for r in via)))
     return rides, unresolved
+
+
+def _line_choice(lexicon: CompiledLexicon, block: RouteBlock) -> Resolved | None:
+    """`4/5/6` between two stops all three serve is a ride on any of them (the first stands for it).
+
+    A list with a line that does not serve both stops is not resolved: listing every line must
+    not find the right one.
+    """
+    options = resolve.line_options(lexicon, block.route)
+    if not options:
+        return None
+    for option in options:
+        ends = (resolve.station(lexicon, block.departure, option).index,
+                resolve.station(lexicon, block.arrival, option).index)
+        if not all(e is not None and e in lexicon.line_members[option] for e in ends):
+            return Resolved(None, "ambiguous")
+    return Resolved(options[0], "choice")
 
 
 def resolved_gold(lexicon: CompiledLexicon, routes: list[list[list[Any]]]) -> list[list[GoldLeg]]:

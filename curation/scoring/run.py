@@ -1,8 +1,8 @@
 """Score a predictions file against a questions table: inputs, ground truths, outputs.
 
-Questions come from a questions Parquet (`mapcurate gen-questions`) or a folder of them (an
-export's `questions/<split>.parquet`). A `ground_truth` column is used as it is; otherwise each
-city's lexicon is built from `<graphs>/<city>/graph.json`. Predictions are JSON lines
+Questions come from a questions Parquet (`mapcurate gen-questions`) or a folder of such files
+(one per split, say). A `ground_truth` column, where a file has one, is used as it is; otherwise
+each city's lexicon is built from `<graphs>/<city>/graph.json`. Predictions are JSON lines
 `{"id": <question id>, "response": <the model's full text>}`.
 """
 
@@ -51,7 +51,14 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:
     """Ground truth per question id: the row's own, or built with the city's lexicon."""
-    lexicons: dict[str, dict[str, Any]] = {}
+    needed = sorted({r["city"] for r in rows if not r.get("ground_truth")
+                     and KIND_BY_FAMILY.get(r["family"]) in NEEDS_LEXICON})
+    absent = [city for city in needed if not (graphs / city / GRAPH_FILE).is_file()]
+    if absent:
+        shown = ", ".join(absent[:8]) + (", …" if len(absent) > 8 else "")
+        raise SourceError(f"no graph.json for {len(absent)} cities with predictions ({shown}): build them "
+                          f"(`mapcurate build-graph --all --out {graphs}`) or pass --graphs", graphs)
+    lexicons = {city: lexicon_from_network(load_network(graphs / city / GRAPH_FILE)) for city in needed}
     truths: dict[str, Any] = {}
     for row in rows:
         if row.get("ground_truth"):
@@ -59,12 +66,6 @@ def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:
             continue
         city = row["city"]
         needs = KIND_BY_FAMILY.get(row["family"]) in NEEDS_LEXICON
-        if needs and city not in lexicons:
-            graph = graphs / city / GRAPH_FILE
-            if not graph.is_file():
-                raise SourceError(f"no network for the questions of {city}: build it (`mapcurate build-graph "
-                                  f"--city {city} --out {graphs}`) or pass --graphs", graph)
-            lexicons[city] = lexicon_from_network(load_network(graph))
         try:
             truths[row["id"]] = ground_truth(row, lexicons.get(city) if needs else None)
         except (KeyError, ValueError) as exc:
@@ -73,7 +74,10 @@ def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:
 
 
 def read_predictions(path: Path, known: set[str]) -> dict[str, str]:
-    """Responses by question id; malformed lines, duplicate or unknown ids are errors."""
+    """Responses by question id; malformed lines, duplicate or unknown ids are errors.
+
+    A `null` response (a failed API call) counts as an empty answer.
+    """
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
@@ -88,13 +92,14 @@ def read_predictions(path: Path, known: set[str]) -> dict[str, str]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise SourceError(f"not a JSON line ({exc.msg})", where) from exc
-        if not (isinstance(item, dict) and isinstance(item.get("id"), str) and isinstance(item.get("response"), str)):
+        if not (isinstance(item, dict) and isinstance(item.get("id"), str) and "response" in item
+                and isinstance(item["response"], str | None)):
             raise SourceError('expected {"id": "<question id>", "response": "<text>"}', where)
         if item["id"] in responses:
             raise SourceError(f"second prediction for question {item['id']}", where)
         if item["id"] not in known:
             unknown.append(item["id"])
-        responses[item["id"]] = item["response"]
+        responses[item["id"]] = item["response"] or ""
     if unknown:
         shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
         raise SourceError(f"{len(unknown)} prediction(s) for question ids not in the questions: {shown}", path)
@@ -110,17 +115,17 @@ class ScoreRun:
     questions: int
 
 
-def score_all(truths: dict[str, Any], responses: dict[str, str], config: RewardConfig,
+def score_all(question_ids: list[str], truths: dict[str, Any], responses: dict[str, str], config: RewardConfig,
               advance: Callable[[], None] = lambda: None) -> ScoreRun:
-    """Score every question that has a prediction, in question-id order."""
+    """Score every question that has a prediction, in question-id order; list the others."""
     results, missing = [], []
-    for qid in sorted(truths):
+    for qid in sorted(question_ids):
         if qid in responses:
             results.append(score(truths[qid], responses[qid], config))
         else:
             missing.append(qid)
         advance()
-    return ScoreRun(results=results, missing=missing, questions=len(truths))
+    return ScoreRun(results=results, missing=missing, questions=len(question_ids))
 
 
 def write_outputs(run: ScoreRun, report: dict[str, Any], out: Path) -> None:

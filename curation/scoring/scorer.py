@@ -20,6 +20,8 @@ from curation.scoring.route_text import VIA_COUNT, VIA_LIST, read_blocks
 DEFAULT_CONFIG = RewardConfig()
 _VIA_FIELD = {"planning_long_count": VIA_COUNT, "planning_long_list": VIA_LIST}
 _EXPLICIT = {"boxed", "answer-tag"}
+_REQUIRED = {field: {"route", "departure", "arrival"} | ({field} if field else set())
+             for field in (None, VIA_COUNT, VIA_LIST)}
 _SHORT_WHOLE_ANSWER = 40  # a detail answer outside any box or marker counts only when this short
 
 ROUTE_METRICS = ("blocks", "endpoints_ok", "lines_ok", "stops_on_lines_ok", "handovers_ok", "direction_ok",
@@ -27,6 +29,10 @@ ROUTE_METRICS = ("blocks", "endpoints_ok", "lines_ok", "stops_on_lines_ok", "han
                  "unresolved")
 _LABELS = ("id", "city", "family", "type", "template", "difficulty_question", "difficulty_map", "weight",
            "reward_weight")
+
+
+_BLANK: dict[str, Any] = {**dict.fromkeys(_LABELS), **dict.fromkeys(ROUTE_METRICS), "answer_source": "none",
+                          "parse_error": None, "predicted": None, "expected": None}
 
 
 def clear_caches() -> None:
@@ -40,9 +46,9 @@ def score(truth: dict[str, Any] | str | bytes, response: str, config: RewardConf
     gt = ground_truth.parse(truth)
     if not isinstance(response, str):
         response = "" if response is None else str(response)
-    result: dict[str, Any] = {k: gt.get(k) for k in _LABELS}
-    result.update(dict.fromkeys(ROUTE_METRICS))
-    result.update(answer_source="none", parse_error=None, predicted=None, expected=None)
+    result = dict(_BLANK)
+    for key in _LABELS:
+        result[key] = gt.get(key)
     if gt["kind"] == "route":
         _score_route(gt, response, result)
     else:
@@ -62,6 +68,7 @@ class _RouteTruth:
     """What scoring a route answer needs from its ground truth, prepared once per ground truth."""
 
     truth: dict[str, Any]
+    fingerprint: tuple[Any, ...]
     lexicon: CompiledLexicon
     origin: int
     destination: int
@@ -75,17 +82,28 @@ _PREPARED: OrderedDict[int, _RouteTruth] = OrderedDict()
 _PREPARED_MAX = 4096
 
 
+def _fingerprint(gt: dict[str, Any]) -> tuple[Any, ...]:
+    """What the prepared form depends on, cheap to compare (a ground truth edited in place is re-prepared)."""
+    routes = gt["routes"]
+    return (gt["origin"], gt["destination"], gt["template"], gt["rides"], gt.get("lexicon_id"), id(routes),
+            len(routes), routes[0] if routes else None)
+
+
 def _route_truth(gt: dict[str, Any]) -> _RouteTruth:
     """Prepared once per ground-truth object (the entry keeps the object alive, so ids stay unique)."""
     prepared = _PREPARED.get(id(gt))
-    if prepared is not None and prepared.truth is gt:
+    if prepared is not None and prepared.truth is gt and prepared.fingerprint == _fingerprint(gt):
         return prepared
     lexicon = compile_lexicon(gt["lexicon"], gt.get("lexicon_id"))
     via_field = _VIA_FIELD.get(gt["template"])
-    origin, destination = lexicon.station_index[gt["origin"]], lexicon.station_index[gt["destination"]]
-    golds = route_score.resolved_gold(lexicon, gt["routes"])
+    try:
+        origin, destination = lexicon.station_index[gt["origin"]], lexicon.station_index[gt["destination"]]
+        golds = route_score.resolved_gold(lexicon, gt["routes"])
+    except KeyError as exc:
+        raise ValueError(f"ground truth of question {gt.get('id')}: {exc} is not in its lexicon") from None
     prepared = _RouteTruth(
-        truth=gt, lexicon=lexicon, origin=origin, destination=destination, golds=golds, via_field=via_field,
+        truth=gt, fingerprint=_fingerprint(gt), lexicon=lexicon, origin=origin, destination=destination,
+        golds=golds, via_field=via_field,
         map_score_max=max(route_score.map_score(route_score.gold_rides(g), g, True, True, via_field) for g in golds),
         detail_reward_max=detail_reward(lexicon, route_score.gold_rides(golds[0]), origin, destination, gt["rides"]),
     )
@@ -114,8 +132,8 @@ def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> N
     checks = route_score.check(lexicon, rides, origin, destination, gt["rides"], gt["stops"], via_field)
     map_score = max(route_score.map_score(rides, g, checks.endpoints_ok, checks.accurate, via_field)
                     for g in truth.golds)
-    required = ("route", "departure", "arrival", *((via_field,) if via_field else ()))
-    complete = all(block.has(f) for block in blocks for f in required)
+    required = _REQUIRED[via_field]
+    complete = all(required <= set(block.order) for block in blocks)
     result.update(checks.to_dict())
     accurate = result.pop("accurate")
     result.update(

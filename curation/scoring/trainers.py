@@ -11,7 +11,8 @@ takes dicts with `response` and `ground_truth` and returns one `{overall, format
 response.
 
 `reward_kwargs` override `RewardConfig` (alpha, format_weight, correctness_weight, weighted,
-require_optimal). The ground truth is the JSON string (or dict) that `mapcurate` exports write.
+require_optimal). The ground truth is the dict `curation.scoring.ground_truth.ground_truth` builds
+from a question record and its city's lexicon, or its JSON text (`ground_truth.dumps`).
 """
 
 from __future__ import annotations

@@ -27,6 +27,8 @@ CASES = [
     (YES, "<think>maybe \\boxed{no}</think>The answer is yes.", 1, 0.5, "yes"),
     (YES, "Yes", 1, 0.5, "yes"),
     (YES, r"\boxed{maybe}", 0, 0.0, None),
+    (YES, "Yes.\n\nExplanation: both stations are drawn on the red line, so no change is needed.", 1, 0.5, "yes"),
+    (YES, "I am not sure whether the answer is yes or no.", 0, 0.0, None),
     (NO, r"\boxed{否}", 1, 1.0, "no"),
     (NO, r"\boxed{\textbf{No}}", 1, 1.0, "no"),
     (NO, r"\boxed{不相邻}", 1, 1.0, "no"),
@@ -49,9 +51,11 @@ CASES = [
     (STATION, r"\boxed{\text{museum}}", 1, 1.0, "museum"),
     (STATION, r"\boxed{Central Station}", 0, 1.0, "central"),
     (STATION, r"\boxed{Musem}", 0, 0.0, None),
+    (STATION, "**Museum Station**", 1, 0.5, "museum"),
     (LINE, r"\boxed{Harbour Line}", 1, 1.0, "harbour-line"),
     (LINE, r"\boxed{Line 4}", 1, 1.0, "harbour-line"),
     (LINE, r"\boxed{L4}", 1, 1.0, "harbour-line"),
+    (LINE, r"\boxed{Line L4}", 1, 1.0, "harbour-line"),
     (LINE, r"\boxed{Red Line}", 0, 1.0, "red-line"),
 ]
 

@@ -72,3 +72,15 @@ def test_a_wrong_gold_is_caught():
     row["answer_text"] = row["answer_text"].replace(f"Arrival Stop: {last['to_name']}", "Arrival Stop: Docks Station")
     with pytest.raises(AssertionError):
         assert_full_marks(network, [row])
+
+
+def test_a_lexicon_of_another_city_is_refused_when_the_truth_is_built():
+    network = build("demo").network
+    row = next(r for r in to_table(generate_city(network, seed=5).questions).to_pylist() if r["family"] == "planning")
+    lexicon = dict(lexicon_from_network(network), city="elsewhere")
+    with pytest.raises(ValueError, match="is about demo, but the lexicon is elsewhere's"):
+        gt_module.ground_truth(row, lexicon)
+    lexicon = lexicon_from_network(network)
+    lexicon = dict(lexicon, stations=[s for s in lexicon["stations"] if s[0] != row["station_2_id"]])
+    with pytest.raises(ValueError, match=f"{row['station_2_id']} not in the demo lexicon"):
+        gt_module.ground_truth(row, lexicon)

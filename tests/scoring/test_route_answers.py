@@ -83,6 +83,9 @@ CASES = [
     ("step labels and blank-line separator", "airport", "docks", "short",
      "Step 1: Route Name: Red Line\nDeparture Stop: Airport\nArrival Stop: Harbor\n\n"
      "Step 2: Route Name: Line 4\nDeparture Stop: Harbor\nArrival Stop: Docks", GOLD_TRANSFER, {}),
+    ("markdown table", "airport", "docks", "short",
+     "| Route Name | Departure Stop | Arrival Stop |\n|---|---|---|\n| Red Line | Airport | Harbor |\n"
+     "| **Harbour Line** | Harbor Station | Docks Station |\n\nTwo rides.", GOLD_TRANSFER, {}),
     ("missing leg", "airport", "docks", "short",
      "Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: Docks Station",
      (0, 1.0, 4, 5, 5.25), {"stops_on_lines_ok": False}),
@@ -109,6 +112,8 @@ CASES = [
      RED + "\nNumber of Via Stops: 4 stops (Harbor, Central, Museum, University)", (1, 1.0, 29, 7, 5.5),
      {"via_ok": True}),
     ("via count missing", "airport", "northgate", "long_count", RED, (1, 0.5, 25, 7, 5.0), {"via_ok": False}),
+    ("via count as a word, then a route total", "airport", "northgate", "long_count",
+     RED + "\nNumber of Via Stops: four\n\nTotal via stops: 4", (1, 1.0, 29, 7, 5.5), {"via_ok": True, "blocks": 1}),
     ("gold via list", "airport", "northgate", "long_list",
      RED + "\nVia Stops: Harbor Station, Central Station, Museum Station, University Station",
      (1, 1.0, 32, 7, 5.5), {"via_ok": True, "direction_ok": True}),
@@ -170,6 +175,7 @@ def zh(scratch_cities) -> Truths:
     "Route Name: 地铁1号线\nDeparture Stop: Xianghu Station\nArrival Stop: Fengqi Lu",
     "路线名称：１号线（往武林广场方向）\n出发站：湘湖站\n到达站：凤起路站。",
     "**路线名称：** L1\n**出发站：** 湘湖站\n**到达站：** 凤起路站",
+    "Route Name: Line 1\nDeparture Stop: Xianghu Zhan\nArrival Stop: Fengqi Road",
 ])
 def test_chinese_city_names_in_both_languages(zh, response):
     result = score(zh.route("xiang-hu", "feng-qi-lu"), response)
