@@ -16,12 +16,12 @@ _CHINESE_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九十
 def read_integer(text: str) -> int | None:
     """The first number in `text` (digits, an English word up to twenty, Chinese numerals), or None.
 
-    A decimal (`3.7`) or a run of more than nine digits is not a count: None.
+    A decimal (`3.7`, but `3.0` is 3) or a run of more than nine digits is not a count: None.
     """
     match = _INTEGER.search(text)
     if match:
-        number = match.group(0)
-        return int(number) if "." not in number and len(number.lstrip("-")) <= _MAX_DIGITS else None
+        whole, _, fraction = match.group(0).partition(".")
+        return int(whole) if fraction.strip("0") == "" and len(whole.lstrip("-")) <= _MAX_DIGITS else None
     words = _WORD.findall(text.casefold())
     if words and words[0] in _NUMBER_WORDS:
         return _NUMBER_WORDS[words[0]]

@@ -78,6 +78,8 @@ def read_blocks(text: str) -> list[RouteBlock]:
     for n, (kind, _, value_start, cell) in enumerate(fields):
         end = fields[n + 1][1] if n + 1 < len(fields) else len(text)
         value = cell if cell is not None else _value(text[value_start:end], kind)
+        if kind == VIA_LIST and value.isdigit():  # `Via: 4` is a count
+            kind = VIA_COUNT
         if not blocks or (kind == ROUTE and blocks[-1].order) or getattr(blocks[-1], kind) is not None:
             blocks.append(RouteBlock())
         block = blocks[-1]

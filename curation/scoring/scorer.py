@@ -20,6 +20,7 @@ from curation.scoring.route_text import VIA_COUNT, VIA_LIST, read_blocks
 DEFAULT_CONFIG = RewardConfig()
 _VIA_FIELD = {"planning_long_count": VIA_COUNT, "planning_long_list": VIA_LIST}
 _EXPLICIT = {"boxed", "answer-tag"}
+_WHOLE_BLOCK = {"route", "departure", "arrival"}
 _REQUIRED = {field: {"route", "departure", "arrival"} | ({field} if field else set())
              for field in (None, VIA_COUNT, VIA_LIST)}
 _SHORT_WHOLE_ANSWER = 40  # a detail answer outside any box or marker counts only when this short
@@ -118,10 +119,12 @@ def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> N
     lexicon, via_field, origin, destination = truth.lexicon, truth.via_field, truth.origin, truth.destination
     result.update(detail_reward_max=truth.detail_reward_max, map_score_max=truth.map_score_max)
     blocks, source = [], "none"
-    for candidate in answer_candidates(response):
-        blocks = read_blocks(candidate.text)
-        if blocks:
-            source = candidate.source
+    for candidate in answer_candidates(response):  # the first with whole blocks, else the first with any
+        found = read_blocks(candidate.text)
+        if found and not blocks:
+            blocks, source = found, candidate.source
+        if found and all(set(b.order) >= _WHOLE_BLOCK for b in found):
+            blocks, source = found, candidate.source
             break
     result["answer_source"] = source
     if not blocks:

@@ -41,6 +41,7 @@ def test_a_parenthetical_naming_another_station_is_a_hedge():
 @pytest.mark.parametrize(("response", "predicted"), [
     (r"\boxed{" + "9" * 5000 + "}", None),
     (r"\boxed{3.7}", None),
+    (r"\boxed{3.0}", 3),
     (r"\boxed{3}", 3),
 ])
 def test_numbers_that_are_not_counts(response, predicted):
