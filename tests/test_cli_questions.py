@@ -12,6 +12,7 @@ def test_demo_builds_and_asks(runner, tmp_path):
     table = pq.read_table(tmp_path / "demo" / "questions.parquet")
     assert table.num_rows > 50 and "Questions" in result.output
     assert "Route Name:" in result.output, "the demo shows a sample question with its gold answer"
+    assert "gold answer                       yes     20 / 20" in result.output, "and scores it"
 
 
 def test_gen_questions_for_one_city(runner, tmp_path):
