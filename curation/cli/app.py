@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from curation import __version__
-from curation.cli import demo, network, questions, score, sources
+from curation.cli import demo, export, network, questions, score, sources
 
 app = typer.Typer(
     name="mapcurate",
@@ -22,6 +22,7 @@ app.command("build-graph")(network.build_graph)
 app.command("fetch-sources")(sources.fetch_sources)
 app.command("gen-questions")(questions.gen_questions)
 app.command("score")(score.score)
+app.command("export")(export.export)
 
 
 def _version(value: bool) -> None:

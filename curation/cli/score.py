@@ -13,9 +13,10 @@ from rich.table import Table
 
 from curation.cli.common import console, one_line_errors, progress_bar
 from curation.cli.render import plural
+from curation.questions.records import load_questions
 from curation.scoring.report import aggregate
 from curation.scoring.reward import RewardConfig
-from curation.scoring.run import REPORT_FILE, SCORES_FILE, ground_truths, load_questions, read_predictions, score_all
+from curation.scoring.run import REPORT_FILE, SCORES_FILE, ground_truths, read_predictions, score_all
 from curation.scoring.run import write_outputs as write_score_outputs
 
 

@@ -93,6 +93,11 @@ def sort_key(question: Question) -> tuple[Any, ...]:
     return (question.city, question.stage, question.family, question.template, question.id)
 
 
+def sort_key_of_row(row: dict[str, Any]) -> tuple[Any, ...]:
+    """`sort_key` of a question row read back as a dict."""
+    return (row["city"], row["stage"], row["family"], row["template"], row["id"])
+
+
 def to_table(questions: list[Question]) -> pa.Table:
     """Rows in a stable order, with the fixed schema."""
     rows = [asdict(q) for q in sorted(questions, key=sort_key)]
@@ -120,3 +125,26 @@ def read_questions(path: Path) -> pa.Table:
     if missing:
         raise SourceError(f"not a questions Parquet: missing columns {', '.join(missing)}", path)
     return table
+
+
+def question_files(path: Path) -> list[Path]:
+    """The Parquet files behind `--questions`: the file itself, an export's `questions/*.parquet`, or
+    every `*.parquet` below a folder."""
+    if path.is_file():
+        return [path]
+    if path.is_dir():
+        folder = path / "questions" if (path / "questions").is_dir() else path
+        files = sorted(p for p in folder.rglob("*.parquet") if p.name != "maps.parquet")
+        if files:
+            return files
+        raise SourceError("no question Parquet files in this folder", path)
+    raise SourceError("no such file or folder", path)
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    """Question rows from every file, each once (by id)."""
+    rows: dict[str, dict[str, Any]] = {}
+    for file in question_files(path):
+        for row in read_questions(file).to_pylist():
+            rows.setdefault(row["id"], row)
+    return [rows[k] for k in sorted(rows)]

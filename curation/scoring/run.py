@@ -18,7 +18,6 @@ from typing import Any
 from curation.atomic import write_bytes_atomic, write_json_atomic
 from curation.errors import OutputError, SourceError
 from curation.network.build import GRAPH_FILE, load_network
-from curation.questions.records import read_questions
 from curation.scoring.ground_truth import KIND_BY_FAMILY, NEEDS_LEXICON, ground_truth
 from curation.scoring.lexicon import lexicon_from_network
 from curation.scoring.reward import RewardConfig
@@ -26,27 +25,6 @@ from curation.scoring.scorer import score
 
 SCORES_FILE = "scores.jsonl"
 REPORT_FILE = "report.json"
-
-
-def question_files(path: Path) -> list[Path]:
-    """The Parquet files behind `--questions`: the file itself, or every `*.parquet` below a folder."""
-    if path.is_file():
-        return [path]
-    if path.is_dir():
-        files = sorted(p for p in path.rglob("*.parquet") if p.name != "maps.parquet")
-        if files:
-            return files
-        raise SourceError("no question Parquet files in this folder", path)
-    raise SourceError("no such file or folder", path)
-
-
-def load_questions(path: Path) -> list[dict[str, Any]]:
-    """Question rows from every file, each once (by id)."""
-    rows: dict[str, dict[str, Any]] = {}
-    for file in question_files(path):
-        for row in read_questions(file).to_pylist():
-            rows.setdefault(row["id"], row)
-    return [rows[k] for k in sorted(rows)]
 
 
 def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:

@@ -1,0 +1,230 @@
+"""Adapters: each a pure function from a canonical export to the files one consumer reads.
+
+- `hf`: `data/<split>.parquet`, every row carrying its map as a `datasets` Image (stored once per
+  row group, see `parquet_io`), for `datasets.load_dataset("parquet", data_files=…)`;
+- `reasonmap`: the benchmark's columns — `reasonmap/<split>.parquet` (one row per station pair,
+  short and long question) and `reasonmap_plus/<split>.parquet` (detail questions, `answer` as an
+  integer where the benchmark has one), images as files under `images/`;
+- `sharegpt`: LLaMA-Factory `sharegpt/<split>.json` and `dataset_info.json` (one `<image>` per image);
+- `verl` / `easyr1`: RL Parquet whose reward columns carry the full ground truth;
+- `vlmevalkit`: one TSV, each map's base64 once, later rows naming that row's index.
+
+`order` gives the row order of the training formats (curriculum or not); the others keep the
+canonical order.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from curation.atomic import write_bytes_atomic
+from curation.exports.canonical import QUESTION_SCHEMA, CanonicalExport
+from curation.exports.parquet_io import write_parquet, write_with_images
+
+IMAGES_DIR = "images"
+IMAGE_TOKEN = "<image>"
+Order = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
+
+
+def _by_map(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (r["map_id"] or "", r["id"]))
+
+
+def _image_path(export: CanonicalExport, row: dict[str, Any]) -> str | None:
+    return f"{IMAGES_DIR}/{export.maps[row['map_id']]['image']['path']}" if row["map_id"] else None
+
+
+def write_images(export: CanonicalExport, out: Path) -> list[Path]:
+    """Each map once as a file (`images/<city>.png`), for the formats that name image files."""
+    paths = []
+    for data, name in sorted(export.images().values(), key=lambda item: item[1]):
+        path = out / IMAGES_DIR / name
+        write_bytes_atomic(path, data)
+        paths.append(path)
+    return paths
+
+
+def hf(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
+    paths = []
+    for split, rows in export.questions.items():
+        rows = _by_map(rows)
+        table = pa.Table.from_pylist(rows, schema=QUESTION_SCHEMA).drop_columns(["ground_truth"])
+        path = out / "data" / f"{split}.parquet"
+        write_with_images(path, table, [r["map_id"] for r in rows], export.images())
+        paths.append(path)
+    return paths
+
+
+def _plain_answer(row: dict[str, Any]) -> str:
+    text = row["answer_text"]
+    return text[len("\\boxed{"):-1] if text.startswith("\\boxed{") and text.endswith("}") else text
+
+
+_PLUS_INTEGER = {"counting2", "counting3", "min_transfers"}
+_PLUS_YES_NO = {"torf1", "torf2", "adjacent"}
+
+
+def _plus_answer(row: dict[str, Any]) -> int | None:
+    """The benchmark's integer answer: the count, 1/0 for yes/no, the option's position for a letter."""
+    answer = json.loads(row["answer"])
+    if row["family"] in _PLUS_INTEGER:
+        return int(answer["value"])
+    if row["family"] in _PLUS_YES_NO:
+        return 1 if answer["value"] == "yes" else 0
+    if row["family"] == "counting1":
+        return "ABCD".index(answer["letter"])
+    return None
+
+
+REASONMAP_SCHEMA = pa.schema([
+    ("id", pa.string()), ("country", pa.string()), ("city", pa.string()), ("station_1", pa.string()),
+    ("station_2", pa.string()), ("question_short", pa.string()), ("question_long", pa.string()),
+    ("long_form", pa.string()), ("answer_short", pa.string()), ("answer_long", pa.string()), ("routes", pa.string()),
+    ("difficulty_city", pa.string()), ("difficulty_question", pa.string()), ("city_line_count", pa.int32()),
+    ("city_transfer_count", pa.int32()), ("question_transfer_count", pa.int32()), ("weight", pa.float64()),
+    ("figure", pa.string()), ("map_id", pa.string()), ("split", pa.string()),
+])
+PLUS_SCHEMA = pa.schema([
+    ("id", pa.string()), ("country", pa.string()), ("city", pa.string()), ("type", pa.string()),
+    ("question", pa.string()), ("answer", pa.int32()), ("answer_text", pa.string()), ("difficulty_city", pa.string()),
+    ("weight", pa.float64()), ("figure", pa.string()), ("map_id", pa.string()), ("split", pa.string()),
+])
+
+
+def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
+    paths = write_images(export, out)
+    for split, rows in export.questions.items():
+        pairs: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
+        for row in rows:
+            if row["family"] == "planning":
+                form = "short" if row["template"] == "planning_short" else "long"
+                pairs.setdefault((row["city"], row["station_1_id"], row["station_2_id"]), {})[form] = row
+        planning = []
+        for (_, _, _), forms in sorted(pairs.items()):
+            short, long_ = forms["short"], forms["long"]
+            planning.append({
+                "id": short["id"], "country": short["country"], "city": short["city"],
+                "station_1": short["station_1"], "station_2": short["station_2"],
+                "question_short": short["question"], "question_long": long_["question"],
+                "long_form": long_["template"].removeprefix("planning_long_"), "answer_short": short["answer_text"],
+                "answer_long": long_["answer_text"],
+                "routes": json.dumps([json.loads(short["answer"]), *json.loads(short["alternatives"])],
+                                     ensure_ascii=False),
+                "difficulty_city": short["difficulty_map"], "difficulty_question": short["difficulty_question"],
+                "city_line_count": short["city_line_count"], "city_transfer_count": short["city_transfer_count"],
+                "question_transfer_count": short["question_transfer_count"], "weight": short["weight"],
+                "figure": _image_path(export, short), "map_id": short["map_id"], "split": split,
+            })
+        plus = [{"id": r["id"], "country": r["country"], "city": r["city"], "type": r["type"],
+                 "question": r["question"],
+                 "answer": _plus_answer(r), "answer_text": _plain_answer(r), "difficulty_city": r["difficulty_map"],
+                 "weight": r["weight"], "figure": _image_path(export, r), "map_id": r["map_id"], "split": split}
+                for r in rows if r["family"] != "planning"]
+        for folder, data, schema in (("reasonmap", planning, REASONMAP_SCHEMA), ("reasonmap_plus", plus, PLUS_SCHEMA)):
+            path = out / folder / f"{split}.parquet"
+            write_parquet(path, pa.Table.from_pylist(data, schema=schema))
+            paths.append(path)
+    return paths
+
+
+def _prompt(export: CanonicalExport, row: dict[str, Any]) -> str:
+    return (IMAGE_TOKEN if row["map_id"] else "") + row["question"]
+
+
+def sharegpt(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
+    paths = write_images(export, out)
+    info = {}
+    for split, rows in export.questions.items():
+        records = [{"id": r["id"],
+                    "conversations": [{"from": "human", "value": _prompt(export, r)},
+                                      {"from": "gpt", "value": r["answer_text"]}],
+                    "images": [p for p in [_image_path(export, r)] if p]} for r in order(rows)]
+        path = out / "sharegpt" / f"{split}.json"
+        write_bytes_atomic(path, (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+        paths.append(path)
+        info[f"{name}_{split}"] = {"file_name": f"sharegpt/{split}.json", "formatting": "sharegpt",
+                                   "columns": {"messages": "conversations", "images": "images"},
+                                   "tags": {"role_tag": "from", "content_tag": "value", "user_tag": "human",
+                                            "assistant_tag": "gpt"}}
+    path = out / "dataset_info.json"
+    write_bytes_atomic(path, (json.dumps(info, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+    return [*paths, path]
+
+
+_EXTRA_KEYS = ("id", "city", "family", "type", "template", "difficulty_question", "difficulty_map", "stage", "weight",
+               "reward_weight", "map_id")
+_EXTRA_INFO = pa.struct([("split", pa.string()), ("index", pa.int64()),
+                         *((k, QUESTION_SCHEMA.field(k).type) for k in _EXTRA_KEYS)])
+VERL_SCHEMA = pa.schema([
+    ("data_source", pa.string()),
+    ("prompt", pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
+    ("ability", pa.string()),
+    ("reward_model", pa.struct([("style", pa.string()), ("ground_truth", pa.string())])),
+    ("extra_info", _EXTRA_INFO),
+])
+EASYR1_SCHEMA = pa.schema([("problem", pa.string()), ("answer", pa.string()), ("id", pa.string()),
+                           ("type", pa.string()), ("stage", pa.int8())])
+
+
+def verl(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
+    paths = []
+    for split, rows in export.questions.items():
+        rows = order(rows)
+        data = [{"data_source": "mapcurate", "prompt": [{"role": "user", "content": _prompt(export, r)}],
+                 "ability": r["family"], "reward_model": {"style": "rule", "ground_truth": r["ground_truth"]},
+                 "extra_info": {"split": split, "index": i, **{k: r[k] for k in _EXTRA_KEYS}}}
+                for i, r in enumerate(rows)]
+        path = out / "verl" / f"{split}.parquet"
+        write_with_images(path, pa.Table.from_pylist(data, schema=VERL_SCHEMA), [r["map_id"] for r in rows],
+                          export.images(), column="images", as_list=True, hf=False)
+        paths.append(path)
+    return paths
+
+
+def easyr1(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
+    paths = []
+    for split, rows in export.questions.items():
+        rows = order(rows)
+        data = [{"problem": _prompt(export, r), "answer": r["ground_truth"], "id": r["id"], "type": r["type"],
+                 "stage": r["stage"]} for r in rows]
+        path = out / "easyr1" / f"{split}.parquet"
+        write_with_images(path, pa.Table.from_pylist(data, schema=EASYR1_SCHEMA), [r["map_id"] for r in rows],
+                          export.images(), column="images", as_list=True, hf=False)
+        paths.append(path)
+    return paths
+
+
+TSV_COLUMNS = ("index", "image", "question", "answer", "category", "l2-category", "split", "city", "id")
+
+
+def vlmevalkit(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
+    """One TSV: a map's base64 on the first row that shows it, that row's index on the later ones."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")  # quotes cells with newlines (pandas reads them)
+    writer.writerow(TSV_COLUMNS)
+    first_row: dict[str, int] = {}
+    index = 0
+    for split, rows in sorted(export.questions.items()):
+        for row in _by_map(rows):
+            map_id = row["map_id"]
+            if map_id is None:
+                image = ""
+            elif map_id in first_row:
+                image = str(first_row[map_id])
+            else:
+                first_row[map_id] = index
+                image = base64.b64encode(export.maps[map_id]["image"]["bytes"]).decode("ascii")
+            writer.writerow((index, image, row["question"], _plain_answer(row), row["type"],
+                             row["difficulty_question"], split, row["city"], row["id"]))
+            index += 1
+    path = out / "vlmevalkit" / f"{name}.tsv"
+    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+    return [path]

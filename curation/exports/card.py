@@ -1,0 +1,104 @@
+"""The export's `README.md`: a Hugging Face dataset card (YAML header with configs, features, splits)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from curation.exports.canonical import MAPS_FILE, MAPS_SCHEMA, QUESTION_SCHEMA, CanonicalExport
+from curation.exports.parquet_io import IMAGE_TYPE, hf_features
+
+if TYPE_CHECKING:
+    from curation.exports.export import ExportOptions
+
+
+def _q(text: str) -> str:
+    """A YAML scalar (JSON strings are valid YAML)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _features_yaml(features: dict[str, Any], indent: str) -> list[str]:
+    lines = []
+    for name, feature in features.items():
+        dtype = "image" if feature.get("_type") == "Image" else feature["dtype"]
+        lines += [f"{indent}- name: {_q(name)}", f"{indent}  dtype: {dtype}"]
+    return lines
+
+
+def dataset_card(export: CanonicalExport, manifest: dict[str, Any], options: ExportOptions) -> str:
+    splits = sorted(export.questions)
+    question_features = hf_features(QUESTION_SCHEMA)
+    configs: list[tuple[str, dict[str, str], dict[str, Any]]] = []
+    if options.layout == "hf":
+        image_features = {k: v for k, v in question_features.items() if k != "ground_truth"}
+        image_features["image"] = {"_type": "Image"}
+        configs.append(("default", {s: f"data/{s}.parquet" for s in splits}, image_features))
+        configs.append(("questions", {s: f"questions/{s}.parquet" for s in splits}, question_features))
+    else:
+        configs.append(("default", {s: f"questions/{s}.parquet" for s in splits}, question_features))
+    header = ["---", f"pretty_name: {_q(options.name)}", "license: mit",
+              "task_categories:", "- visual-question-answering", "language:", "- en", "- zh", "configs:"]
+    for name, files, _ in configs:
+        header += [f"- config_name: {name}", "  data_files:"]
+        header += [line for split, path in files.items() for line in (f"  - split: {split}", f"    path: {path}")]
+    header += ["- config_name: maps", "  data_files:", "  - split: train", f"    path: {MAPS_FILE}", "dataset_info:"]
+    for name, _, features in configs:
+        header += [f"- config_name: {name}", "  features:", *_features_yaml(features, "  "), "  splits:"]
+        header += [line for split in splits
+                   for line in (f"  - name: {split}", f"    num_examples: {len(export.questions[split])}")]
+    maps_features = hf_features(MAPS_SCHEMA, images=[f.name for f in MAPS_SCHEMA if f.type == IMAGE_TYPE])
+    header += ["- config_name: maps", "  features:", *_features_yaml(maps_features, "  "), "  splits:",
+               "  - name: train", f"    num_examples: {len(export.maps)}", "---", ""]
+    return "\n".join(header + _body(export, manifest, options)) + "\n"
+
+
+def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOptions) -> list[str]:
+    cities = manifest["splits"]["cities"]
+    lines = [
+        f"# {options.name}", "",
+        "Questions about metro maps for vision-language models — ReasonMap-style route planning (short and "
+        "long), ReasonMap-Plus detail questions and more — with gold answers computed from curated networks "
+        "(every optimal route), difficulty labels and weights. Made by "
+        "mapcurate from the ReasonMap / RewardMap station lists and maps.", "",
+        "## Statistics", "", "| split | cities | questions | maps |", "|---|---|---|---|",
+    ]
+    for split, rows in sorted(export.questions.items()):
+        maps = len({r["map_id"] for r in rows if r["map_id"]})
+        lines.append(f"| {split} | {len(cities.get(split, []))} | {len(rows)} | {maps} |")
+    lines += ["", "| split | type | easy | medium | hard |", "|---|---|---|---|---|"]
+    for split, by_type in manifest["counts"].items():
+        for kind, levels in by_type.items():
+            lines.append(f"| {split} | {kind} | {levels.get('easy', 0)} | {levels.get('medium', 0)} | "
+                         f"{levels.get('hard', 0)} |")
+    missing = manifest["missing_images"]
+    lines += [
+        "", "## Splits", "",
+        f"City-disjoint ({manifest['splits']['rule']}); no city is in two splits.", "",
+        *(f"- **{split}**: {', '.join(members)}" for split, members in cities.items()), "",
+        "## Files", "",
+        f"- `{MAPS_FILE}`: one row per map — the original image file's bytes as a `datasets` Image, its size, "
+        "sha256 and a recommended `max_pixels` for Qwen-VL-style processors.",
+        "- `questions/<split>.parquet`: the question records with `map_id` and `ground_truth` (the JSON the "
+        "mapcurate scorer and reward functions take).",
+    ]
+    if options.layout == "hf":
+        lines.append("- `data/<split>.parquet`: the questions with their map image in each row (stored once per "
+                     "row group): `datasets.load_dataset(\"parquet\", data_files=…)` decodes it. Large exports "
+                     "are best loaded with `streaming=True`, as `datasets` caches images once per row.")
+    lines += [f"- adapters: {', '.join(sorted(options.formats))}" if options.formats else "",
+              "- `manifest.json`: counts, options, sources and the sha256 of every file.", ""]
+    if missing["cities"]:
+        lines += [f"Cities without a map image ({', '.join(missing['cities'])}): their {missing['questions']} "
+                  "questions carry no image.", ""]
+    lines += [
+        "## How it was made", "",
+        "Station lists become validated networks (stable ids, loops, branches, transfers, a data-quality report); "
+        "a seeded generator draws questions per map (route pairs at easy:medium:hard = 20:15:5 by transfers), "
+        "and gold answers are computed from the network: all optimal routes (fewest transfers, then fewest "
+        f"stops). Generator: {', '.join(manifest['generator_versions'])}; question seeds "
+        f"{', '.join(map(str, manifest['question_seeds']))}; export seed {options.seed}.", "",
+        "## Licences", "",
+        "Station lists and maps come from the ReasonMap and RewardMap projects (MIT); each source's upstream and "
+        "licence is in `manifest.json` under `sources`.", "",
+    ]
+    return lines

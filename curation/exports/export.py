@@ -1,0 +1,143 @@
+"""`mapcurate export`: questions + maps → a canonical export, optional layouts and adapters, manifest, card.
+
+The export is built in a temporary folder beside `out` and moved into place only when complete, so
+a failure leaves nothing half-written (and an earlier export at `out` untouched).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curation.atomic import current_umask, write_bytes_atomic, write_json_atomic
+from curation.cities import City, load_city
+from curation.errors import MapcurateError, OutputError, SourceError
+from curation.exports import adapters
+from curation.exports.canonical import CanonicalExport, write_canonical
+from curation.exports.card import dataset_card
+from curation.exports.manifest import MANIFEST_FILE, manifest
+from curation.exports.maps import MapImage, read_map
+from curation.exports.splits import assign_splits
+from curation.questions.records import load_questions
+from curation.scoring.ground_truth import dumps
+from curation.scoring.run import ground_truths
+
+FORMATS: dict[str, Callable[..., list[Path]]] = {
+    "reasonmap": adapters.reasonmap, "sharegpt": adapters.sharegpt, "verl": adapters.verl, "easyr1": adapters.easyr1,
+    "vlmevalkit": adapters.vlmevalkit,
+}
+LAYOUTS = ("canonical", "hf")
+
+
+@dataclass
+class ExportOptions:
+    """What `mapcurate export` was asked for (recorded in the manifest)."""
+
+    name: str
+    layout: str = "canonical"
+    formats: list[str] = field(default_factory=list)
+    test_cities: list[str] | None = None
+    test_fraction: float | None = None
+    seed: int = 0
+    max_pixels: int | None = None
+    allow_missing_images: bool = False
+    curriculum: bool = False
+
+
+def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, options: ExportOptions,
+               progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
+    """Write the export; returns its manifest."""
+    unknown = sorted(set(options.formats) - set(FORMATS))
+    if unknown:
+        raise MapcurateError(f"unknown --format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
+    if options.layout not in LAYOUTS:
+        raise MapcurateError(f"unknown --layout {options.layout}; choose from {', '.join(LAYOUTS)}")
+    rows = load_questions(questions)
+    if not rows:
+        raise SourceError("no questions to export", questions)
+    cities = {slug: load_city(slug) for slug in sorted({r["city"] for r in rows})}
+    progress("maps")
+    maps, missing = _maps(cities, data_root, options)
+    splits = assign_splits(list(cities), test_cities=options.test_cities, test_fraction=options.test_fraction,
+                           seed=options.seed)
+    progress("ground truths")
+    truths = ground_truths(rows, graphs)
+    map_of_city = {m.city: m.map_id for m in maps}
+    by_split: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        split = splits[row["city"]]
+        by_split.setdefault(split, []).append({**row, "split": split, "map_id": map_of_city.get(row["city"]),
+                                               "ground_truth": dumps(truths[row["id"]])})
+    staging = _staging(out)
+    try:
+        progress("canonical tables")
+        write_canonical(staging, maps, by_split)
+        export = CanonicalExport.read(staging)
+        order = _curriculum(options.seed) if options.curriculum else (lambda rows: rows)
+        if options.layout == "hf":
+            progress("hf layout")
+            adapters.hf(export, staging, order, options.name)
+        for name in options.formats:
+            progress(name)
+            FORMATS[name](export, staging, order, options.name)
+        document = manifest(staging, export, cities, splits, missing, options)
+        write_bytes_atomic(staging / "README.md", dataset_card(export, document, options).encode("utf-8"))
+        document = manifest(staging, export, cities, splits, missing, options)  # now with the card's sha256
+        write_json_atomic(staging / MANIFEST_FILE, document)
+        _swap_into_place(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return document
+
+
+def _maps(cities: dict[str, City], data_root: Path, options: ExportOptions) -> tuple[list[MapImage], list[str]]:
+    maps, missing = [], []
+    for slug, city in cities.items():
+        image = read_map(city, data_root, options.max_pixels)
+        if image is None:
+            missing.append(slug)
+        else:
+            maps.append(image)
+    if missing and not options.allow_missing_images:
+        raise SourceError(f"no map image for {len(missing)} of {len(cities)} cities ({', '.join(missing)}): "
+                          "fetch them (`mapcurate fetch-sources`) or pass --allow-missing-images", data_root)
+    return maps, missing
+
+
+def _curriculum(seed: int) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:
+    """Stage by stage (judgement → counting → along a line → routes), shuffled within a stage with `seed`."""
+    def order(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        ordered = []
+        for stage in sorted({r["stage"] for r in rows}):
+            group = sorted((r for r in rows if r["stage"] == stage), key=lambda r: r["id"])
+            random.Random(f"{seed}:{stage}").shuffle(group)
+            ordered += group
+        return ordered
+    return order
+
+
+def _staging(out: Path) -> Path:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", out) from exc
+
+
+def _swap_into_place(staging: Path, out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError("exists and is not a folder", out)
+    old = out.with_name(f".{out.name}.old") if out.exists() else None
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+        out.rename(old)
+    staging.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; exports are meant to be shared
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

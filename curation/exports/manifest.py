@@ -1,0 +1,75 @@
+"""`manifest.json`: what an export holds and how it was made, with the sha256 of every file.
+
+No timestamps: the same inputs give the same manifest, byte for byte. The cities of each split
+are listed, with the check that no city is in two splits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from curation.cities import City
+from curation.exports.canonical import CanonicalExport
+
+if TYPE_CHECKING:
+    from curation.exports.export import ExportOptions
+
+MANIFEST_FILE = "manifest.json"
+FORMAT = "mapcurate-export/1"
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], splits: dict[str, str],
+             missing_images: list[str], options: ExportOptions) -> dict[str, Any]:
+    """The manifest of the export being written under `root` (every file there but the manifest)."""
+    files = sorted(p for p in root.rglob("*") if p.is_file() and p.name != MANIFEST_FILE)
+    rows = [r for split_rows in export.questions.values() for r in split_rows]
+    counts: dict[str, dict[str, dict[str, int]]] = {}
+    for split, split_rows in sorted(export.questions.items()):
+        by_type: dict[str, Counter[str]] = {}
+        for row in split_rows:
+            by_type.setdefault(row["type"], Counter())[row["difficulty_question"]] += 1
+        counts[split] = {t: dict(sorted(c.items())) for t, c in sorted(by_type.items())}
+    split_cities = {split: sorted(c for c, s in splits.items() if s == split) for split in sorted(set(splits.values()))}
+    seen = [c for members in split_cities.values() for c in members]
+    return {
+        "format": FORMAT,
+        "name": options.name,
+        "questions": len(rows),
+        "counts": counts,
+        "splits": {"cities": split_cities, "city_disjoint": len(seen) == len(set(seen)),
+                   "rule": _split_rule(options)},
+        "maps": [{"map_id": m["map_id"], "city": m["city"], "sha256": m["sha256"], "width": m["width"],
+                  "height": m["height"], "original_width": m["original_width"],
+                  "original_height": m["original_height"], "recommended_max_pixels": m["recommended_max_pixels"]}
+                 for m in sorted(export.maps.values(), key=lambda m: m["map_id"])],
+        "missing_images": {"cities": missing_images, "questions": sum(1 for r in rows if r["map_id"] is None),
+                           "allowed": options.allow_missing_images},
+        "options": {"layout": options.layout, "formats": sorted(options.formats), "seed": options.seed,
+                    "max_pixels": options.max_pixels, "curriculum": options.curriculum},
+        "generator_versions": sorted({r["generator_version"] for r in rows}),
+        "question_seeds": sorted({r["seed"] for r in rows}),
+        "sources": {slug: {kind: {"path": s.path or s.embedded, "license": s.license, "upstream": s.upstream,
+                                  "sha256": s.sha256}
+                           for kind, s in sorted(city.sources.items())}
+                    for slug, city in sorted(cities.items())},
+        "files": {str(p.relative_to(root)): {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files},
+    }
+
+
+def _split_rule(options: ExportOptions) -> str:
+    if options.test_fraction is not None:
+        return f"test: {options.test_fraction:g} of the cities, drawn with seed {options.seed}"
+    if options.test_cities is not None:
+        return "test: the cities named by --test-cities"
+    return "test: the ReasonMap benchmark's 11 test cities"
