@@ -80,7 +80,8 @@ def main() -> int:
         total = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     print(f"{len(cities)} cities with maps, {rows} questions; export (canonical + hf + {FORMATS}): {took:.1f} s, "
           f"peak RSS {peak:.0f} MiB, {total / 1e6:.1f} MB in all")
-    print(f"maps.parquet {maps / 1e6:.2f} MB vs source images {sources / 1e6:.2f} MB ({100 * (maps / sources - 1):+.1f}%)")
+    change = 100 * (maps / sources - 1)
+    print(f"maps.parquet {maps / 1e6:.2f} MB vs source images {sources / 1e6:.2f} MB ({change:+.1f}%)")
     print(f"hf layout (data/*.parquet) {hf / 1e6:.1f} MB vs per-row plain baseline {plain / 1e6:.1f} MB: "
           f"{plain / hf:.0f}x smaller")
     return 0
