@@ -105,7 +105,7 @@ def test_route_questions_need_their_graphs_others_do_not(runner, tmp_path, demo_
     route = next(r for r in rows if r["family"] == "planning")
     write_predictions(predictions, [{"id": route["id"], "response": "a"}])
     result = run_score(runner, questions, predictions, tmp_path / "elsewhere")
-    assert result.exit_code == 2 and "no graph.json for 1 cities with predictions (demo)" in result.stderr
+    assert result.exit_code == 2 and "no graph.json for 1 city of these questions (demo)" in result.stderr
 
 
 def test_missing_questions_file(runner, tmp_path):

@@ -108,8 +108,10 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str) -> li
                 form = "short" if row["template"] == "planning_short" else "long"
                 pairs.setdefault((row["city"], row["station_1_id"], row["station_2_id"]), {})[form] = row
         planning = []
-        for (_, _, _), forms in sorted(pairs.items()):
-            short, long_ = forms["short"], forms["long"]
+        for _, forms in sorted(pairs.items()):
+            short, long_ = forms.get("short"), forms.get("long")
+            if short is None or long_ is None:  # a questions file filtered to one form
+                continue
             planning.append({
                 "id": short["id"], "country": short["country"], "city": short["city"],
                 "station_1": short["station_1"], "station_2": short["station_2"],

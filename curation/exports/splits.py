@@ -12,7 +12,6 @@ from curation.errors import MapcurateError
 
 DEFAULT_TEST_CITIES = ("los_angeles", "miami", "toronto", "singapore", "auckland", "rome", "lisboa", "beijing",
                        "hangzhou", "budapest", "geneva")
-SPLITS = ("train", "test")
 
 
 def assign_splits(cities: list[str], *, test_cities: list[str] | None = None, test_fraction: float | None = None,

@@ -34,7 +34,8 @@ def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:
     absent = [city for city in needed if not (graphs / city / GRAPH_FILE).is_file()]
     if absent:
         shown = ", ".join(absent[:8]) + (", …" if len(absent) > 8 else "")
-        raise SourceError(f"no graph.json for {len(absent)} cities with predictions ({shown}): build them "
+        cities = "city" if len(absent) == 1 else "cities"
+        raise SourceError(f"no graph.json for {len(absent)} {cities} of these questions ({shown}): build them "
                           f"(`mapcurate build-graph --all --out {graphs}`) or pass --graphs", graphs)
     lexicons = {city: lexicon_from_network(load_network(graphs / city / GRAPH_FILE)) for city in needed}
     truths: dict[str, Any] = {}
