@@ -224,3 +224,16 @@ def test_bad_options_are_one_line(runner, asked, tmp_path, args, message):
     result = export(runner, asked, tmp_path / "x", "--allow-missing-images", *args)
     assert result.exit_code == 2 and message in result.stderr
     assert re.fullmatch(r"error: [^\n]+\n", result.stderr)
+
+
+def test_score_reads_an_export_without_graphs(runner, full, tmp_path):
+    rows = pq.read_table(full / "questions" / "test.parquet").to_pylist()
+    predictions = tmp_path / "preds.jsonl"
+    predictions.write_text("".join(json.dumps({"id": r["id"], "response": r["answer_text"]}) + "\n" for r in rows),
+                           encoding="utf-8")
+    result = runner.invoke(app, ["score", "--questions", str(full), "--predictions", str(predictions),
+                                 "--graphs", str(tmp_path / "no-graphs"), "--out", str(tmp_path / "scored")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "scored" / "report.json").read_text(encoding="utf-8"))
+    assert report["scored"] == len(rows) and report["overall"]["weighted_accuracy"] == 1.0
+    assert report["missing"] == sum(1 for _ in pq.read_table(full / "questions" / "train.parquet").to_pylist())
