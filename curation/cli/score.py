@@ -13,6 +13,7 @@ from rich.table import Table
 
 from curation.cli.common import console, one_line_errors, progress_bar
 from curation.cli.render import plural
+from curation.errors import MapcurateError
 from curation.questions.records import load_questions
 from curation.scoring.report import aggregate
 from curation.scoring.reward import RewardConfig
@@ -34,12 +35,19 @@ def score(
     alpha: Annotated[float, typer.Option("--alpha", min=0.0, help="Weight α of the route detail reward.")] = 0.5,
     require_optimal: Annotated[bool, typer.Option(
         "--require-optimal", help="Reward route correctness only for optimal routes.")] = False,
+    split: Annotated[str | None, typer.Option(
+        "--split", help="Only the questions of this split of an export (e.g. test).")] = None,
 ) -> None:
     """Score predictions: the benchmark's accuracy, map score, separate route checks and the reward.
 
     Example: mapcurate score --questions exports/questions.parquet --predictions preds.jsonl
     """
     rows = load_questions(questions)
+    if split is not None:
+        splits = sorted({str(r.get("split")) for r in rows})
+        rows = [r for r in rows if r.get("split") == split]
+        if not rows:
+            raise MapcurateError(f"no questions in split {split!r} (splits here: {', '.join(splits)})", questions)
     responses = read_predictions(predictions, {r["id"] for r in rows})
     truths = ground_truths([r for r in rows if r["id"] in responses], graphs)
     config = RewardConfig(alpha=alpha, require_optimal=require_optimal)

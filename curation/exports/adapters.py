@@ -10,7 +10,10 @@
 - `vlmevalkit`: one TSV, each map's base64 once, later rows naming that row's index.
 
 `order` gives the row order of the training formats (curriculum or not); the others keep the
-canonical order.
+canonical order. Questions whose city has no map image (exported with `--allow-missing-images`)
+stay in the canonical tables, `hf` and `reasonmap`, but not in the formats that train or evaluate
+a model on the image (sharegpt, verl, easyr1, vlmevalkit): asked about a map it cannot see, a
+model can only guess.
 """
 
 from __future__ import annotations
@@ -38,6 +41,10 @@ def _by_map(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["map_id"] or "", r["id"]))
 
 
+def _with_images(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [r for r in rows if r["map_id"] is not None]
+
+
 def _image_path(export: CanonicalExport, row: dict[str, Any]) -> str | None:
     return f"{IMAGES_DIR}/{export.maps[row['map_id']]['image']['path']}" if row["map_id"] else None
 
@@ -56,7 +63,7 @@ def hf(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path
     paths = []
     for split, rows in export.questions.items():
         rows = _by_map(rows)
-        table = pa.Table.from_pylist(rows, schema=QUESTION_SCHEMA).drop_columns(["ground_truth"])
+        table = pa.Table.from_pylist(rows, schema=QUESTION_SCHEMA)
         path = out / "data" / f"{split}.parquet"
         write_with_images(path, table, [r["map_id"] for r in rows], export.images())
         paths.append(path)
@@ -148,7 +155,7 @@ def sharegpt(export: CanonicalExport, out: Path, order: Order, name: str) -> lis
         records = [{"id": r["id"],
                     "conversations": [{"from": "human", "value": _prompt(export, r)},
                                       {"from": "gpt", "value": r["answer_text"]}],
-                    "images": [p for p in [_image_path(export, r)] if p]} for r in order(rows)]
+                    "images": [p for p in [_image_path(export, r)] if p]} for r in order(_with_images(rows))]
         path = out / "sharegpt" / f"{split}.json"
         write_bytes_atomic(path, (json.dumps(records, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
         paths.append(path)
@@ -179,7 +186,7 @@ EASYR1_SCHEMA = pa.schema([("problem", pa.string()), ("answer", pa.string()), ("
 def verl(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
     paths = []
     for split, rows in export.questions.items():
-        rows = order(rows)
+        rows = order(_with_images(rows))
         data = [{"data_source": "mapcurate", "prompt": [{"role": "user", "content": _prompt(export, r)}],
                  "ability": r["family"], "reward_model": {"style": "rule", "ground_truth": r["ground_truth"]},
                  "extra_info": {"split": split, "index": i, **{k: r[k] for k in _EXTRA_KEYS}}}
@@ -194,7 +201,7 @@ def verl(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Pa
 def easyr1(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
     paths = []
     for split, rows in export.questions.items():
-        rows = order(rows)
+        rows = order(_with_images(rows))
         data = [{"problem": _prompt(export, r), "answer": r["ground_truth"], "id": r["id"], "type": r["type"],
                  "stage": r["stage"]} for r in rows]
         path = out / "easyr1" / f"{split}.parquet"
@@ -208,25 +215,27 @@ TSV_COLUMNS = ("index", "image", "question", "answer", "category", "l2-category"
 
 
 def vlmevalkit(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
-    """One TSV: a map's base64 on the first row that shows it, that row's index on the later ones."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")  # quotes cells with newlines (pandas reads them)
-    writer.writerow(TSV_COLUMNS)
-    first_row: dict[str, int] = {}
-    index = 0
+    """One TSV per split: a map's base64 on the first row that shows it, that row's index on the later ones.
+
+    `answer` is the gold answer text (one optimal route); `id` joins the row to its ground truth,
+    with which `mapcurate score` accepts every optimal route.
+    """
+    paths = []
     for split, rows in sorted(export.questions.items()):
-        for row in _by_map(rows):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")  # quotes multi-line cells (pandas reads them)
+        writer.writerow(TSV_COLUMNS)
+        first_row: dict[str, int] = {}
+        for index, row in enumerate(_by_map(_with_images(rows))):
             map_id = row["map_id"]
-            if map_id is None:
-                image = ""
-            elif map_id in first_row:
+            if map_id in first_row:
                 image = str(first_row[map_id])
             else:
                 first_row[map_id] = index
                 image = base64.b64encode(export.maps[map_id]["image"]["bytes"]).decode("ascii")
             writer.writerow((index, image, row["question"], _plain_answer(row), row["type"],
                              row["difficulty_question"], split, row["city"], row["id"]))
-            index += 1
-    path = out / "vlmevalkit" / f"{name}.tsv"
-    write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
-    return [path]
+        path = out / "vlmevalkit" / f"{name}_{split}.tsv"
+        write_bytes_atomic(path, buffer.getvalue().encode("utf-8"))
+        paths.append(path)
+    return paths

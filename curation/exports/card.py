@@ -25,13 +25,16 @@ def _features_yaml(features: dict[str, Any], indent: str) -> list[str]:
     return lines
 
 
+def _bytes(manifest: dict[str, Any], path: str) -> int:
+    return int(manifest["files"].get(path, {}).get("bytes", 0))
+
+
 def dataset_card(export: CanonicalExport, manifest: dict[str, Any], options: ExportOptions) -> str:
     splits = sorted(export.questions)
     question_features = hf_features(QUESTION_SCHEMA)
     configs: list[tuple[str, dict[str, str], dict[str, Any]]] = []
     if options.layout == "hf":
-        image_features = {k: v for k, v in question_features.items() if k != "ground_truth"}
-        image_features["image"] = {"_type": "Image"}
+        image_features = {**question_features, "image": {"_type": "Image"}}
         configs.append(("default", {s: f"data/{s}.parquet" for s in splits}, image_features))
         configs.append(("questions", {s: f"questions/{s}.parquet" for s in splits}, question_features))
     else:
@@ -42,13 +45,15 @@ def dataset_card(export: CanonicalExport, manifest: dict[str, Any], options: Exp
         header += [f"- config_name: {name}", "  data_files:"]
         header += [line for split, path in files.items() for line in (f"  - split: {split}", f"    path: {path}")]
     header += ["- config_name: maps", "  data_files:", "  - split: train", f"    path: {MAPS_FILE}", "dataset_info:"]
-    for name, _, features in configs:
+    for name, files, features in configs:
         header += [f"- config_name: {name}", "  features:", *_features_yaml(features, "  "), "  splits:"]
         header += [line for split in splits
-                   for line in (f"  - name: {split}", f"    num_examples: {len(export.questions[split])}")]
+                   for line in (f"  - name: {split}", f"    num_bytes: {_bytes(manifest, files[split])}",
+                                f"    num_examples: {len(export.questions[split])}")]
     maps_features = hf_features(MAPS_SCHEMA, images=[f.name for f in MAPS_SCHEMA if f.type == IMAGE_TYPE])
     header += ["- config_name: maps", "  features:", *_features_yaml(maps_features, "  "), "  splits:",
-               "  - name: train", f"    num_examples: {len(export.maps)}", "---", ""]
+               "  - name: train", f"    num_bytes: {_bytes(manifest, MAPS_FILE)}",
+               f"    num_examples: {len(export.maps)}", "---", ""]
     return "\n".join(header + _body(export, manifest, options)) + "\n"
 
 
@@ -87,6 +92,10 @@ def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOpti
                      "are best loaded with `streaming=True`, as `datasets` caches images once per row.")
     lines += [f"- adapters: {', '.join(sorted(options.formats))}" if options.formats else "",
               "- `manifest.json`: counts, options, sources and the sha256 of every file.", ""]
+    too_big = [m["city"] for m in manifest["maps"] if m["pil_default"] != "ok"]
+    if too_big:
+        lines += [f"Maps past Pillow's default decompression-bomb limit ({', '.join(too_big)}) need "
+                  "`PIL.Image.MAX_IMAGE_PIXELS = None` before decoding (see `pil_default` in `manifest.json`).", ""]
     if missing["cities"]:
         lines += [f"Cities without a map image ({', '.join(missing['cities'])}): their {missing['questions']} "
                   "questions carry no image.", ""]

@@ -6,7 +6,9 @@ a failure leaves nothing half-written (and an earlier export at `out` untouched)
 
 from __future__ import annotations
 
+import json
 import random
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -20,6 +22,7 @@ from curation.errors import MapcurateError, OutputError, SourceError
 from curation.exports import adapters
 from curation.exports.canonical import CanonicalExport, write_canonical
 from curation.exports.card import dataset_card
+from curation.exports.manifest import FORMAT as EXPORT_FORMAT
 from curation.exports.manifest import MANIFEST_FILE, manifest
 from curation.exports.maps import MapImage, read_map
 from curation.exports.splits import assign_splits
@@ -32,6 +35,7 @@ FORMATS: dict[str, Callable[..., list[Path]]] = {
     "vlmevalkit": adapters.vlmevalkit,
 }
 LAYOUTS = ("canonical", "hf")
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass
@@ -57,6 +61,11 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
         raise MapcurateError(f"unknown --format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
     if options.layout not in LAYOUTS:
         raise MapcurateError(f"unknown --layout {options.layout}; choose from {', '.join(LAYOUTS)}")
+    if not _NAME.fullmatch(options.name):
+        raise MapcurateError(f"--name names files: letters, digits, '.', '_', '-', but got {options.name!r}")
+    options.formats = list(dict.fromkeys(options.formats))
+    out = out.resolve()
+    _check_target(out)
     rows = load_questions(questions)
     if not rows:
         raise SourceError("no questions to export", questions)
@@ -72,7 +81,7 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     for row in rows:
         split = splits[row["city"]]
         by_split.setdefault(split, []).append({**row, "split": split, "map_id": map_of_city.get(row["city"]),
-                                               "ground_truth": dumps(truths[row["id"]])})
+                                               "ground_truth": _text(truths[row["id"]])})
     staging = _staging(out)
     try:
         progress("canonical tables")
@@ -96,6 +105,24 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     return document
 
 
+def _text(truth: dict[str, Any] | str) -> str:
+    """A ground truth as JSON text (a re-exported row already carries it as text)."""
+    return truth if isinstance(truth, str) else dumps(truth)
+
+
+def _check_target(out: Path) -> None:
+    """`out` may be new, empty, or an earlier export — never another folder, whose files would be lost."""
+    if out.exists() and not out.is_dir():
+        raise OutputError("exists and is not a folder", out)
+    if out.is_dir() and any(out.iterdir()):
+        try:
+            earlier = json.loads((out / MANIFEST_FILE).read_text(encoding="utf-8")).get("format") == EXPORT_FORMAT
+        except (OSError, ValueError, AttributeError):
+            earlier = False
+        if not earlier:
+            raise OutputError("is a folder with other files in it; an export only replaces an earlier export", out)
+
+
 def _maps(cities: dict[str, City], data_root: Path, options: ExportOptions) -> tuple[list[MapImage], list[str]]:
     maps, missing = [], []
     for slug, city in cities.items():
@@ -104,6 +131,9 @@ def _maps(cities: dict[str, City], data_root: Path, options: ExportOptions) -> t
             missing.append(slug)
         else:
             maps.append(image)
+    external = [c for c in cities.values() if c.sources.get("map") is not None and c.sources["map"].path is not None]
+    if external and not data_root.is_dir():
+        raise SourceError("data root does not exist (set --data-root or MAPCURATE_DATA)", data_root)
     if missing and not options.allow_missing_images:
         raise SourceError(f"no map image for {len(missing)} of {len(cities)} cities ({', '.join(missing)}): "
                           "fetch them (`mapcurate fetch-sources`) or pass --allow-missing-images", data_root)
@@ -131,8 +161,6 @@ def _staging(out: Path) -> Path:
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
-    if out.exists() and not out.is_dir():
-        raise OutputError("exists and is not a folder", out)
     old = out.with_name(f".{out.name}.old") if out.exists() else None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from curation.cities import City
 from curation.exports.canonical import CanonicalExport
+from curation.exports.maps import PIL_DEFAULT_MAX_PIXELS
 
 if TYPE_CHECKING:
     from curation.exports.export import ExportOptions
@@ -51,7 +52,8 @@ def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], split
                    "rule": _split_rule(options)},
         "maps": [{"map_id": m["map_id"], "city": m["city"], "sha256": m["sha256"], "width": m["width"],
                   "height": m["height"], "original_width": m["original_width"],
-                  "original_height": m["original_height"], "recommended_max_pixels": m["recommended_max_pixels"]}
+                  "original_height": m["original_height"], "recommended_max_pixels": m["recommended_max_pixels"],
+                  "pil_default": pil_default(m["width"], m["height"])}
                  for m in sorted(export.maps.values(), key=lambda m: m["map_id"])],
         "missing_images": {"cities": missing_images, "questions": sum(1 for r in rows if r["map_id"] is None),
                            "allowed": options.allow_missing_images},
@@ -65,6 +67,12 @@ def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], split
                     for slug, city in sorted(cities.items())},
         "files": {str(p.relative_to(root)): {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files},
     }
+
+
+def pil_default(width: int, height: int) -> str:
+    """How Pillow's default decompression-bomb guard treats an image: ok, warning, or error."""
+    pixels = width * height
+    return "error" if pixels > 2 * PIL_DEFAULT_MAX_PIXELS else "warning" if pixels > PIL_DEFAULT_MAX_PIXELS else "ok"
 
 
 def _split_rule(options: ExportOptions) -> str:

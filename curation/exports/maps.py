@@ -18,6 +18,9 @@ from PIL import Image
 from curation.cities import City
 from curation.errors import SourceError
 
+# Pillow's default guard against decompression bombs: a warning above this many pixels, an error
+# above twice as many. Consumers decode exports with that default, so maps past it are reported.
+PIL_DEFAULT_MAX_PIXELS = 1024 * 1024 * 1024 // 4 // 3
 Image.MAX_IMAGE_PIXELS = None  # transit maps are huge on purpose (Kuala Lumpur: 278 megapixels); they are our own files
 PATCH = 28
 PATCH_CAP = 16384

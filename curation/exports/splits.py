@@ -31,4 +31,6 @@ def assign_splits(cities: list[str], *, test_cities: list[str] | None = None, te
         unknown = sorted(test - set(present)) if test_cities is not None else []
         if unknown:
             raise MapcurateError(f"--test-cities names cities without questions: {', '.join(unknown)}")
+    if test_fraction is not None and len(test) == len(present) and len(present) > 1:
+        raise MapcurateError(f"--test-fraction {test_fraction:g} leaves no city for train ({len(present)} cities)")
     return {city: "test" if city in test else "train" for city in present}

@@ -20,6 +20,9 @@ _NO = {"no", "n", "false", "incorrect", "wrong", "nao", "non", "nein",
        "否", "不是", "不", "错", "错误", "没有", "不在", "不相邻"}
 _WORD = re.compile(r"[a-z]+|[\u4e00-\u9fff]+")
 _HEDGE = re.compile(r"\byes\s*(?:or|/)\s*no\b|\bno\s*(?:or|/)\s*yes\b|是否|是或否", re.IGNORECASE)
+_REFUSAL = re.compile(r"\bno idea\b|\bnot sure\b|\bunsure\b|\bcannot (?:tell|determine|see)\b|"
+                      r"\bcan't (?:tell|determine|see)\b|\bdon't know\b|\bunclear\b|无法|不确定|不知道|看不",
+                      re.IGNORECASE)
 _LETTER = re.compile(r"^\W*(?:(?:option|choice|answer|选项)\s*[:：]?)?\s*\(?([a-d])\b(?![a-z'])", re.IGNORECASE)
 _LETTER_HEDGE = re.compile(r"^\W*\(?[a-d]\)?\s*(?:/|,|or|或)\s*\(?[a-d]\b", re.IGNORECASE)
 
@@ -48,7 +51,7 @@ def read(kind: str, text: str, truth: dict[str, Any], lexicon: CompiledLexicon |
 
 
 def _yes_no(text: str) -> str | None:
-    if _HEDGE.search(text):
+    if _HEDGE.search(text) or _REFUSAL.search(text):
         return None
     words = _WORD.findall(text.casefold())
     if not words:

@@ -71,7 +71,7 @@ def test_hf_layout_loads_with_datasets_and_decodes_images(full, tmp_path):
         warnings.simplefilter("ignore")
         ds = datasets.load_dataset("parquet", data_files={"train": str(full / "data" / "train.parquet")},
                                    split="train", cache_dir=str(tmp_path / "hf-cache"))
-    assert isinstance(ds.features["image"], datasets.Image)
+    assert isinstance(ds.features["image"], datasets.Image) and "ground_truth" in ds.features
     cities = ds["city"]
     assert ds[cities.index("alpha")]["image"].size == MAP_SIZES["alpha"]
     assert ds[cities.index("gamma")]["image"] is None
@@ -89,6 +89,8 @@ def test_dataset_card_has_a_valid_yaml_header(full):
     assert {f["path"] for f in configs["default"]["data_files"]} == {"data/train.parquet", "data/test.parquet"}
     default = next(i for i in header["dataset_info"] if i["config_name"] == "default")
     assert {"name": "image", "dtype": "image"} in default["features"]
+    sizes = {s["name"]: s["num_bytes"] for s in default["splits"]}
+    assert sizes == {s: (full / "data" / f"{s}.parquet").stat().st_size for s in ("train", "test")}
     assert "| test | 1 |" in text and "City-disjoint" in text
 
 
@@ -123,23 +125,21 @@ def test_easyr1_rows_score_with_the_batch_reward(full):
     scores = compute_score_batch([{"response": canonical[r["id"]]["answer_text"], "ground_truth": r["answer"]}
                                   for r in rows])
     assert all(s["accuracy"] == 1.0 for s in scores)
-    assert {len(r["images"]) for r in rows} == {0, 1}  # gamma has no map
-    assert all(r["problem"].startswith("<image>") == bool(r["images"]) for r in rows)
+    assert {len(r["images"]) for r in rows} == {1} and all(r["problem"].startswith("<image>") for r in rows)
+    train = pq.read_table(full / "questions" / "train.parquet", columns=["city"]).column("city").to_pylist()
+    assert len(rows) == train.count("alpha"), "questions without a map stay out of the training formats"
 
 
-def test_vlmevalkit_tsv_stores_each_image_once(full):
-    table = pd.read_csv(full / "vlmevalkit" / "metro.tsv", sep="\t", keep_default_na=False, dtype=str)
+def test_vlmevalkit_tsv_per_split_stores_each_image_once(full):
+    assert sorted(p.name for p in (full / "vlmevalkit").iterdir()) == ["metro_test.tsv", "metro_train.tsv"]
+    table = pd.read_csv(full / "vlmevalkit" / "metro_train.tsv", sep="\t", dtype=str)
     assert list(table.columns[:6]) == ["index", "image", "question", "answer", "category", "l2-category"]
+    assert set(table["city"]) == {"alpha"} and set(table["split"]) == {"train"}
     full_images = table[table["image"].str.len() > 64]
-    assert len(full_images) == 2
+    assert len(full_images) == 1
     by_index = dict(zip(table["index"], table["image"], strict=True))
-    for _, row in table.iterrows():
-        if row["city"] == "gamma":
-            assert row["image"] == ""
-        elif len(row["image"]) <= 64:
-            assert len(by_index[row["image"]]) > 64
-    alpha = full_images[full_images["city"] == "alpha"]["image"].iloc[0]
-    assert base64.b64decode(alpha) == (full / "images" / "alpha.png").read_bytes()
+    assert all(len(by_index[image]) > 64 for image in table["image"] if len(image) <= 64)
+    assert base64.b64decode(full_images["image"].iloc[0]) == (full / "images" / "alpha.png").read_bytes()
     assert table["question"].str.contains("\n").any(), "multi-line questions survive the TSV"
 
 
@@ -237,3 +237,47 @@ def test_score_reads_an_export_without_graphs(runner, full, tmp_path):
     report = json.loads((tmp_path / "scored" / "report.json").read_text(encoding="utf-8"))
     assert report["scored"] == len(rows) and report["overall"]["weighted_accuracy"] == 1.0
     assert report["missing"] == sum(1 for _ in pq.read_table(full / "questions" / "train.parquet").to_pylist())
+
+
+def test_an_export_never_replaces_a_folder_that_is_not_an_export(runner, asked, tmp_path):
+    folder = tmp_path / "work"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep", encoding="utf-8")
+    result = export(runner, asked, folder, "--allow-missing-images")
+    assert result.exit_code == 2 and "is a folder with other files in it" in result.stderr
+    assert (folder / "notes.txt").read_text(encoding="utf-8") == "keep" and len(list(folder.iterdir())) == 1
+
+
+def test_an_export_re_exports_with_its_ground_truths(runner, asked, tmp_path, full):
+    out = tmp_path / "again"
+    result = runner.invoke(app, ["export", "--questions", str(full / "questions"), "--graphs", str(tmp_path / "none"),
+                                 "--out", str(out), "--allow-missing-images", "--test-cities", "beta"])
+    assert result.exit_code == 0, result.output
+    for split in ("train", "test"):
+        before = pq.read_table(full / "questions" / f"{split}.parquet", columns=["id", "ground_truth"]).to_pylist()
+        after = pq.read_table(out / "questions" / f"{split}.parquet", columns=["id", "ground_truth"]).to_pylist()
+        assert before == after
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--name", "../evil"], "--name names files"),
+    (["--test-fraction", "0.99"], "leaves no city for train"),
+])
+def test_more_bad_options(runner, asked, tmp_path, args, message):
+    result = export(runner, asked, tmp_path / "x", "--allow-missing-images", *args)
+    assert result.exit_code == 2 and message in result.stderr, result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_score_one_split_of_an_export(runner, full, tmp_path):
+    rows = pq.read_table(full / "questions" / "test.parquet").to_pylist()
+    predictions = tmp_path / "preds.jsonl"
+    predictions.write_text("".join(json.dumps({"id": r["id"], "response": "x"}) + "\n" for r in rows[:3]),
+                           encoding="utf-8")
+    result = runner.invoke(app, ["score", "--questions", str(full), "--predictions", str(predictions), "--split",
+                                 "test", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "s" / "report.json").read_text(encoding="utf-8"))
+    assert (report["questions"], report["scored"]) == (len(rows), 3)
+    bad = runner.invoke(app, ["score", "--questions", str(full), "--predictions", str(predictions), "--split", "dev"])
+    assert bad.exit_code == 2 and "no questions in split 'dev' (splits here: test, train)" in bad.stderr
