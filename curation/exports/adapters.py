@@ -7,7 +7,7 @@
   integer where the benchmark has one), images as files under `images/`;
 - `sharegpt`: LLaMA-Factory `sharegpt/<split>.json` and `dataset_info.json` (one `<image>` per image);
 - `verl` / `easyr1`: RL Parquet whose reward columns carry the full ground truth;
-- `vlmevalkit`: one TSV, each map's base64 once, later rows naming that row's index.
+- `vlmevalkit`: one TSV per split, each map's base64 once, later rows naming that row's index.
 
 `order` gives the row order of the training formats (curriculum or not); the others keep the
 canonical order. Questions whose city has no map image (exported with `--allow-missing-images`)
@@ -60,6 +60,7 @@ def write_images(export: CanonicalExport, out: Path) -> list[Path]:
 
 
 def hf(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
+    """The question rows grouped by map (so each row group stores its map once), each with its image."""
     paths = []
     for split, rows in export.questions.items():
         rows = _by_map(rows)
