@@ -62,9 +62,6 @@ class RouteBlock:
     via_list: str | None = None
     order: list[str] = field(default_factory=list)
 
-    def has(self, kind: str) -> bool:
-        return getattr(self, kind) is not None
-
 
 def read_blocks(text: str) -> list[RouteBlock]:
     """Route blocks in the order written; empty when no labelled field is found."""
