@@ -29,6 +29,11 @@ def current_umask() -> int:
     return mask
 
 
+def canonical_json(value: Any) -> str:
+    """Compact, sorted, UTF-8 JSON text: the same value always gives the same string."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def dumps_canonical_json(obj: Any) -> bytes:
     """Deterministic JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
     return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")

@@ -75,7 +75,7 @@ def has_cjk(text: str) -> bool:
 
 
 # Letters that Unicode does not decompose into a base letter plus an accent.
-_TRANSLITERATE = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L",
+TRANSLITERATION = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ß": "ss", "ł": "l", "Ł": "L",
                                 "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ı": "i"})
 
 
@@ -83,6 +83,6 @@ def slugify(text: str) -> str:
     """ASCII slug: CJK becomes pinyin without tones, accents are dropped, the rest is hyphenated."""
     if has_cjk(text):
         text = " ".join(lazy_pinyin(text))
-    text = text.translate(_TRANSLITERATE)
+    text = text.translate(TRANSLITERATION)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass, field
 from types import ModuleType
 
+from curation.atomic import canonical_json
 from curation.errors import MapcurateError
 from curation.network.model import Network
 from curation.questions import (
@@ -30,7 +31,7 @@ from curation.questions.difficulty import (
     reward_weight,
     scoring_weight,
 )
-from curation.questions.records import GENERATOR_VERSION, Question, canonical_json, question_id
+from curation.questions.records import GENERATOR_VERSION, Question, question_id
 
 
 @dataclass(frozen=True)

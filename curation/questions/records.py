@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -76,11 +75,6 @@ SCHEMA = pa.schema([
     pa.field("generator_version", pa.string(), nullable=False),
 ])
 assert [f.name for f in SCHEMA] == [f.name for f in fields(Question)]
-
-
-def canonical_json(value: Any) -> str:
-    """Compact, sorted, UTF-8 JSON text: the same value always gives the same string."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def question_id(city: str, family: str, template: str, question: str, answer_text: str) -> str:

@@ -14,6 +14,8 @@ import json
 from collections import OrderedDict
 from typing import Any
 
+from curation.atomic import canonical_json
+
 GROUND_TRUTH_FORMAT = "mapcurate-gt/1"
 
 # How each question family's answer is read.
@@ -61,7 +63,7 @@ def ground_truth(row: dict[str, Any], lexicon: dict[str, Any] | None) -> dict[st
             raise ValueError(f"question {row['id']}: a {kind} question needs its city's lexicon")
         _check_ids(truth, lexicon)
         truth["lexicon_id"] = lexicon["id"]
-        truth["lexicon"] = json.dumps(lexicon, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        truth["lexicon"] = canonical_json(lexicon)
     return truth
 
 
@@ -86,7 +88,7 @@ def _check_ids(truth: dict[str, Any], lexicon: dict[str, Any]) -> None:
 
 def dumps(truth: dict[str, Any]) -> str:
     """Canonical JSON text of a ground truth."""
-    return json.dumps(truth, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return canonical_json(truth)
 
 
 _PARSED: OrderedDict[str, dict[str, Any]] = OrderedDict()

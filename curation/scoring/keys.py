@@ -12,10 +12,10 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from curation.names import parentheticals, without_parentheticals
+from curation.names import TRANSLITERATION, parentheticals, without_parentheticals
 
-# Letters that Unicode does not decompose into a base letter plus an accent.
-_FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "ł": "l", "đ": "d", "œ": "oe", "ı": "i", "–": "-", "—": "-"})
+# Letters that Unicode does not decompose into a base letter plus an accent, and dashes.
+_FOLD = {**TRANSLITERATION, **str.maketrans({"–": "-", "—": "-"})}
 _STATION_WORDS = re.compile(r"\b(?:metro station|subway station|railway station|station|stn)\b|地铁站|站$")
 # Street-name words as maps abbreviate them (`86 Street` is printed `86 St`).
 _ABBREVIATION = {"street": "st", "avenue": "av", "ave": "av", "square": "sq", "road": "rd", "boulevard": "blvd",

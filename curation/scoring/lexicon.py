@@ -26,6 +26,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz import fuzz, process
 
+from curation.atomic import canonical_json
 from curation.names import parse_source_name
 from curation.network.model import Network
 from curation.scoring.keys import fold, line_key, loose_station_keys, station_key
@@ -52,8 +53,7 @@ def lexicon_from_network(network: Network) -> dict[str, Any]:
             for line in (network.lines[lid] for lid in sorted(network.lines))
         ],
     }
-    text = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return {"id": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], **body}
+    return {"id": hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()[:16], **body}
 
 
 def _station_names(network: Network, sid: str) -> list[str]:
