@@ -23,7 +23,7 @@ from curation.exports import adapters
 from curation.exports.canonical import CanonicalExport, write_canonical
 from curation.exports.card import dataset_card
 from curation.exports.manifest import FORMAT as EXPORT_FORMAT
-from curation.exports.manifest import MANIFEST_FILE, manifest
+from curation.exports.manifest import MANIFEST_FILE, file_entry, manifest
 from curation.exports.maps import MapImage, read_map
 from curation.exports.splits import assign_splits
 from curation.questions.records import load_questions
@@ -35,6 +35,7 @@ FORMATS: dict[str, Callable[..., list[Path]]] = {
     "vlmevalkit": adapters.vlmevalkit,
 }
 LAYOUTS = ("canonical", "hf")
+CARD_FILE = "README.md"
 _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
@@ -95,10 +96,14 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
             progress(name)
             FORMATS[name](export, staging, order, options.name)
         document = manifest(staging, export, cities, splits, missing, options)
-        write_bytes_atomic(staging / "README.md", dataset_card(export, document, options).encode("utf-8"))
-        document = manifest(staging, export, cities, splits, missing, options)  # now with the card's sha256
+        card = staging / CARD_FILE
+        write_bytes_atomic(card, dataset_card(export, document, options).encode("utf-8"))
+        document["files"] = dict(sorted({**document["files"], CARD_FILE: file_entry(card)}.items()))
         write_json_atomic(staging / MANIFEST_FILE, document)
         _swap_into_place(staging, out)
+    except OSError as exc:  # a full disk, a vanished folder: one line, and the staging folder goes
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write the export: {exc.strerror or exc}", out) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

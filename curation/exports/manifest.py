@@ -30,6 +30,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def file_entry(path: Path) -> dict[str, Any]:
+    """A file's sha256 and size, as the manifest lists it."""
+    return {"sha256": _sha256(path), "bytes": path.stat().st_size}
+
+
 def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], splits: dict[str, str],
              missing_images: list[str], options: ExportOptions) -> dict[str, Any]:
     """The manifest of the export being written under `root` (every file there but the manifest)."""
@@ -65,7 +70,7 @@ def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], split
                                   "sha256": s.sha256}
                            for kind, s in sorted(city.sources.items())}
                     for slug, city in sorted(cities.items())},
-        "files": {str(p.relative_to(root)): {"sha256": _sha256(p), "bytes": p.stat().st_size} for p in files},
+        "files": {str(p.relative_to(root)): file_entry(p) for p in files},
     }
 
 

@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curation.atomic import write_bytes_atomic
-from curation.errors import OutputError
 
 IMAGE_TYPE = pa.struct([pa.field("bytes", pa.binary()), pa.field("path", pa.string())])
 ROW_GROUP_IMAGE_BYTES = 1 << 30
@@ -56,7 +55,7 @@ def write_parquet(path: Path, table: pa.Table, images: Sequence[str] = ()) -> No
     with pq.ParquetWriter(buffer, table.schema, use_dictionary=True, **_OPTIONS) as writer:
         writer.write_table(table, row_group_size=max(table.num_rows, 1))
         writer.add_key_value_metadata(_features_metadata(table.schema, images))
-    _write(path, buffer.getvalue())
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def write_with_images(path: Path, table: pa.Table, map_ids: list[str | None], maps: dict[str, tuple[bytes, str]],
@@ -75,7 +74,7 @@ def write_with_images(path: Path, table: pa.Table, map_ids: list[str | None], ma
             writer.write_table(chunk.append_column(pa.field(column, image_type), images), row_group_size=length)
         if hf:
             writer.add_key_value_metadata(_features_metadata(table.schema, (), image_column=column))
-    _write(path, buffer.getvalue())
+    write_bytes_atomic(path, buffer.getvalue())
 
 
 def _row_groups(map_ids: list[str | None], maps: dict[str, tuple[bytes, str]]) -> list[tuple[int, int]]:
@@ -129,10 +128,3 @@ def _features_metadata(schema: pa.Schema, images: Sequence[str], image_column: s
     if image_column is not None:
         features[image_column] = {"_type": "Image"}
     return {"huggingface": json.dumps({"info": {"features": features}}, sort_keys=True)}
-
-
-def _write(path: Path, data: bytes) -> None:
-    try:
-        write_bytes_atomic(path, data)
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", path) from exc
