@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Any
 
 from curation.atomic import canonical_json
@@ -61,18 +62,42 @@ def ground_truth(row: dict[str, Any], lexicon: dict[str, Any] | None) -> dict[st
     if kind in NEEDS_LEXICON:
         if lexicon is None:
             raise ValueError(f"question {row['id']}: a {kind} question needs its city's lexicon")
-        _check_ids(truth, lexicon)
+        facts = _lexicon_facts(lexicon)
+        _check_ids(truth, lexicon, facts)
         truth["lexicon_id"] = lexicon["id"]
-        truth["lexicon"] = canonical_json(lexicon)
+        truth["lexicon"] = facts.text
     return truth
 
 
-def _check_ids(truth: dict[str, Any], lexicon: dict[str, Any]) -> None:
+@dataclass(frozen=True)
+class _LexiconFacts:
+    """A lexicon's JSON text and ids, worked out once per lexicon object (not once per question)."""
+
+    lexicon: dict[str, Any]
+    text: str
+    stations: frozenset[str]
+    lines: frozenset[str]
+
+
+_FACTS: dict[int, _LexiconFacts] = {}
+
+
+def _lexicon_facts(lexicon: dict[str, Any]) -> _LexiconFacts:
+    facts = _FACTS.get(id(lexicon))
+    if facts is None or facts.lexicon is not lexicon:  # the entry keeps its lexicon alive: ids stay unique
+        if len(_FACTS) >= 64:
+            _FACTS.clear()
+        facts = _FACTS[id(lexicon)] = _LexiconFacts(
+            lexicon, canonical_json(lexicon), frozenset(sid for sid, _ in lexicon["stations"]),
+            frozenset(line["id"] for line in lexicon["lines"]))
+    return facts
+
+
+def _check_ids(truth: dict[str, Any], lexicon: dict[str, Any], facts: _LexiconFacts) -> None:
     """Every id the truth names is in the lexicon of the same city (a wrong lexicon fails here, not mid-training)."""
     if lexicon.get("city") != truth["city"]:
         raise ValueError(f"question {truth['id']} is about {truth['city']}, but the lexicon is {lexicon.get('city')}'s")
-    stations = {sid for sid, _ in lexicon["stations"]}
-    lines = {line["id"] for line in lexicon["lines"]}
+    stations, lines = facts.stations, facts.lines
     named_stations = [truth.get("origin"), truth.get("destination")] + [
         s for route in truth.get("routes", []) for leg in route for s in (leg[1], leg[2], *leg[3])]
     named_lines = [leg[0] for route in truth.get("routes", []) for leg in route] + [truth.get("line")]
