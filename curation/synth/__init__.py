@@ -1,0 +1,1 @@
+"""Synthetic metro maps: procedural networks, octilinear layout, label placement, rendering."""
