@@ -36,3 +36,7 @@ class NetworkValidationError(MapcurateError):
 
 class OutputError(MapcurateError):
     """An output folder or file cannot be written."""
+
+
+class ImageError(SourceError):
+    """A map image is unreadable, corrupt, larger than the pixel bound, or differs from its pinned sha256."""

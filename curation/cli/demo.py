@@ -16,7 +16,7 @@ from curation.cities import load_city
 from curation.cli.common import OutOption, console, one_line_errors
 from curation.cli.network import FindingsOption, report
 from curation.cli.questions import QUESTIONS_FILE, summary_table
-from curation.cli.render import plural
+from curation.cli.tables import plural
 from curation.network.build import build_cities
 from curation.network.model import Network
 from curation.questions.generator import generate_city

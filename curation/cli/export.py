@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from curation.cli.common import DataRootOption, console, data_root_or_default, one_line_errors, progress_bar
-from curation.cli.render import plural
+from curation.cli.tables import plural
 from curation.exports.export import FORMATS, LAYOUTS, ExportOptions, run_export
 
 

@@ -23,7 +23,7 @@ from curation.cli.common import (
     progress_bar,
     selected_cities,
 )
-from curation.cli.render import findings_table, plural, summary_table
+from curation.cli.tables import findings_table, plural, summary_table
 from curation.errors import MapcurateError
 from curation.network.build import BuildResult, build_cities
 

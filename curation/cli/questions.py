@@ -12,7 +12,7 @@ from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
 from curation.cli.common import AllOption, CityOption, console, one_line_errors, progress_bar, selected_cities
-from curation.cli.render import plural
+from curation.cli.tables import plural
 from curation.errors import MapcurateError, SourceError
 from curation.network.build import GRAPH_FILE, load_network
 from curation.network.model import Network

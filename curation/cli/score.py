@@ -12,7 +12,7 @@ from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
 from curation.cli.common import console, one_line_errors, progress_bar
-from curation.cli.render import plural
+from curation.cli.tables import plural
 from curation.errors import MapcurateError
 from curation.questions.records import load_questions
 from curation.scoring.report import aggregate
