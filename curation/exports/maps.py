@@ -13,15 +13,13 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image
-
 from curation.cities import City
-from curation.errors import SourceError
+from curation.images import decode_image, map_source
 
-# Pillow's default guard against decompression bombs: a warning above this many pixels, an error
-# above twice as many. Consumers decode exports with that default, so maps past it are reported.
+# Pillow's default guard against decompression bombs (its MAX_IMAGE_PIXELS, a constant here: mapcurate never
+# changes Pillow's global): a warning above this many pixels, an error above twice as many. Consumers decode
+# exports with that default, so maps past it are reported. mapcurate itself reads maps through curation.images.
 PIL_DEFAULT_MAX_PIXELS = 1024 * 1024 * 1024 // 4 // 3
-Image.MAX_IMAGE_PIXELS = None  # transit maps are huge on purpose (Kuala Lumpur: 278 megapixels); they are our own files
 PATCH = 28
 PATCH_CAP = 16384
 
@@ -52,34 +50,24 @@ class MapImage:
 def read_map(city: City, data_root: Path, max_pixels: int | None = None) -> MapImage | None:
     """The city's map image, or None when the city declares none or the file is absent.
 
-    With `max_pixels`, a larger map is resized (Lanczos, aspect kept) and stored as PNG.
+    The file is checked by `curation.images` (pinned sha256, pixel bound, integrity). With `max_pixels`,
+    a larger map is decoded to RGB, resized (Lanczos, aspect kept) and stored as PNG.
     """
-    source = city.sources.get("map")
-    if source is None or not city.has_source("map", data_root):
+    pinned = map_source(city, data_root)
+    if pinned is None or not pinned.path.is_file():
         return None
-    path = source.resolve(city.folder, data_root)
-    data = path.read_bytes()
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            width, height = image.size
-            original = (width, height)
-            if max_pixels is not None and width * height > max_pixels:
-                data, (width, height) = _downsized(image, max_pixels)
-    except (OSError, ValueError) as exc:
-        raise SourceError(f"not a readable image: {exc}", path) from exc
-    digest = hashlib.sha256(data).hexdigest()
+    info, data = pinned.read()
+    width, height = info.width, info.height
+    digest = info.sha256
+    if max_pixels is not None and width * height > max_pixels:
+        resized = decode_image(data, pinned.path, max_pixels=max_pixels)
+        buffer = io.BytesIO()
+        resized.save(buffer, format="PNG", optimize=False)
+        data, (width, height) = buffer.getvalue(), resized.size
+        digest = hashlib.sha256(data).hexdigest()
+    source = city.sources["map"]
     return MapImage(
         map_id=f"{city.slug}-{digest[:8]}", city=city.slug, country=city.country, file_name=f"{city.slug}.png",
-        data=data, width=width, height=height, original_width=original[0], original_height=original[1],
+        data=data, width=width, height=height, original_width=info.width, original_height=info.height,
         sha256=digest, license=source.license, upstream=source.upstream,
     )
-
-
-def _downsized(image: Image.Image, max_pixels: int) -> tuple[bytes, tuple[int, int]]:
-    scale = (max_pixels / (image.width * image.height)) ** 0.5
-    size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
-    resized = image.convert("RGBA" if "A" in image.getbands() or image.mode == "P" else "RGB").resize(
-        size, Image.Resampling.LANCZOS)
-    buffer = io.BytesIO()
-    resized.save(buffer, format="PNG", optimize=False)
-    return buffer.getvalue(), size
