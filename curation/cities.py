@@ -56,6 +56,12 @@ class City:
     station_splits: list[dict[str, Any]] = field(default_factory=list)
     lines: dict[str, dict[str, Any]] = field(default_factory=dict)
     question_skips: dict[str, Any] = field(default_factory=dict)
+    rendered: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def map_kind(self) -> str:
+        """`real` for a map from outside, else how mapcurate drew it (`synthetic`, `rerendered`, `renamed`)."""
+        return str(self.rendered.get("kind", "real"))
 
     @property
     def manifest_path(self) -> Path:
@@ -75,12 +81,13 @@ class City:
         if path.exists() and not path.is_file():
             raise SourceError(f"{kind} source is not a file", path)
         if not path.is_file():
-            hint = (
-                f"run `mapcurate fetch-sources --city {self.slug}` or point --data-root / "
-                f"MAPCURATE_DATA at a clone of {source.upstream}"
-                if source.embedded is None
-                else "the embedded file is part of the project; restore it from git"
-            )
+            if source.embedded is not None:
+                hint = "the embedded file is part of the project; restore it from git"
+            elif source.upstream is None:  # e.g. a locally made annotation
+                hint = "put the file there or point --data-root / MAPCURATE_DATA at the data root holding it"
+            else:
+                hint = (f"run `mapcurate fetch-sources --city {self.slug}` or point --data-root / "
+                        f"MAPCURATE_DATA at a clone of {source.upstream}")
             raise SourceError(f"{kind} source not found ({hint})", path)
         return path
 
@@ -134,6 +141,7 @@ def load_city(slug: str, root: Path | None = None) -> City:
         station_splits=data.get("station_splits", []),
         lines=data.get("lines", {}),
         question_skips=data.get("questions", {}),
+        rendered=data.get("rendered", {}),
     )
 
 

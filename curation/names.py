@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 from pypinyin import lazy_pinyin, load_phrases_dict, load_single_dict
@@ -86,3 +88,39 @@ def slugify(text: str) -> str:
     text = text.translate(TRANSLITERATION)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
+
+
+GENERIC_SUFFIXES = (" Station", "站")
+
+
+def strip_generic_suffix(name: str) -> str:
+    """`Central Station` → `Central`, `临平路站` → `临平路` (a bare `站` name is kept)."""
+    for suffix in GENERIC_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + (1 if suffix == "站" else 0):
+            return name[: -len(suffix)]
+    return name
+
+
+def stable_ids(keys: list[tuple[str, str]], first_name: dict[str, str]) -> dict[tuple[str, str], str]:
+    """Slug ids for (name key, group) keys: the name without its generic suffix, longer forms only where
+    slugs collide (the full name, then the full name plus a short hash of the key); `-<group>` appended."""
+
+    def form(key: tuple[str, str], level: int) -> str:
+        name, group = first_name[key[0]], key[1]
+        slug = slugify(strip_generic_suffix(name) if level == 0 else name) or "station"
+        if level == 2:
+            slug += "-" + hashlib.sha1(key[0].encode("utf-8")).hexdigest()[:6]
+        return f"{slug}-{group}" if group else slug
+
+    ids: dict[tuple[str, str], str] = {}
+    pending = list(keys)
+    for level in range(3):
+        taken: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for key in pending:
+            taken[form(key, level)].append(key)
+        used = set(ids.values())
+        for slug, owners in taken.items():
+            if (len(owners) == 1 or level == 2) and slug not in used:
+                ids.update(dict.fromkeys(owners, slug))
+        pending = [key for key in pending if key not in ids]
+    return ids

@@ -169,7 +169,7 @@ class Annotation:
         for what, ids in (("stations", [s.id for s in self.stations]), ("lines", [line.id for line in self.lines]),
                           ("stations' network_id", [s.network_id for s in self.stations if s.network_id]),
                           ("lines' network_id", [line.network_id for line in self.lines if line.network_id])):
-            repeated = sorted(k for k, n in Counter(ids).items() if n > 1)
+            repeated = sorted(k for k, n in Counter(i for i in ids if isinstance(i, str)).items() if n > 1)
             if repeated:
                 problems.add(f"{what} must be unique, but got {', '.join(map(repr, repeated[:5]))} more than once")
         if problems:

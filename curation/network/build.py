@@ -12,11 +12,15 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
+from curation.annotations.io import read_annotation
 from curation.atomic import write_json_atomic
 from curation.cities import City
 from curation.errors import OutputError, SourceError
+from curation.fetch import sha256_of
+from curation.network.annotations import check_image, import_annotation
+from curation.network.crosscheck import crosscheck
 from curation.network.model import Network
-from curation.network.quality import QualityReport
+from curation.network.quality import FindingList, QualityReport
 from curation.network.reasonmap import import_reasonmap
 from curation.network.validate import validate_network
 from curation.resources import load_schema
@@ -70,31 +74,67 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 
 def build_network(city: City, data_root: Path) -> BuildResult:
-    """Load `city`'s station list, apply its overrides, validate, and collect every finding."""
+    """Build `city`'s network from its annotation when the manifest names one, else from its station list.
+
+    Apply the overrides, validate, and collect every finding (with an annotation and a station list,
+    the cross-check of the two as well).
+    """
+    if "annotation" in city.sources:
+        return _build_from_annotation(city, data_root)
+    network, findings, actual = _station_list_network(city, data_root)
+    network.sources = _provenance(city, {"stations": actual})
+    findings += validate_network(network)
+    return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
+
+
+def _station_list_network(city: City, data_root: Path) -> tuple[Network, FindingList, str]:
+    """The network of `city`'s station list, its findings (pin check included) and the list's sha256."""
     path = city.source_path("stations", data_root)
     content = path.read_bytes()
     network, findings = import_reasonmap(city, parse_station_list(content, path))
     actual = hashlib.sha256(content).hexdigest()
-    network.sources = _provenance(city, actual)
+    _check_pin(city, "stations", actual, findings)
+    return network, findings, actual
+
+
+def _build_from_annotation(city: City, data_root: Path) -> BuildResult:
+    path = city.source_path("annotation", data_root)
+    annotation = read_annotation(path)
+    network, findings = import_annotation(city, annotation)
+    hashes = {"annotation": sha256_of(path)}
+    _check_pin(city, "annotation", hashes["annotation"], findings)
+    findings += check_image(city, annotation, data_root)
+    if "stations" in city.sources:
+        listed, listed_findings, hashes["stations"] = _station_list_network(city, data_root)
+        findings += [f for f in listed_findings if f.code == "source-changed"]
+        findings += crosscheck(network, listed)
+    network.sources = _provenance(city, hashes)
     findings += validate_network(network)
-    pinned = city.sources["stations"].sha256
-    if pinned is not None and actual != pinned:
-        findings.add("warning", "source-changed",
-                     f"the station list's sha256 is {actual}, not the {pinned} pinned in the manifest",
-                     "the overrides were written for the pinned version: review the findings, then pin "
-                     f"the new sha256, or restore the pinned file with `mapcurate fetch-sources --city {city.slug} "
-                     "--only stations --force`")
     return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
 
 
-def _provenance(city: City, stations_sha256: str) -> dict[str, Any]:
+_SOURCE_NAMES = {"stations": "station list", "annotation": "annotation"}
+
+
+def _check_pin(city: City, kind: str, actual: str, findings: FindingList) -> None:
+    pinned = city.sources[kind].sha256
+    if pinned is not None and actual != pinned:
+        restore = (f"restore the pinned file with `mapcurate fetch-sources --city {city.slug} --only {kind} --force`"
+                   if kind == "stations" else "restore the pinned file")
+        findings.add("warning", "source-changed",
+                     f"the {_SOURCE_NAMES[kind]}'s sha256 is {actual}, not the {pinned} pinned in the manifest",
+                     "the overrides were written for the pinned version: review the findings, then pin "
+                     f"the new sha256, or {restore}")
+
+
+def _provenance(city: City, hashes: dict[str, str]) -> dict[str, Any]:
     sources: dict[str, Any] = {}
     for kind, source in sorted(city.sources.items()):
         entry = {k: v for k, v in (("path", source.path), ("embedded", source.embedded),
                                    ("url", source.url), ("license", source.license),
                                    ("upstream", source.upstream)) if v is not None}
-        if kind == "stations":
-            entry["sha256"] = stations_sha256
+        if kind in hashes:
+            entry["sha256"] = hashes[kind]
         sources[kind] = entry
     return sources
 

@@ -72,6 +72,8 @@ class Line:
     loop: bool = False
     source_name: str | None = None
     note: str | None = None
+    geometry: list[list[tuple[float, float]]] = field(default_factory=list)
+    """The traced polylines in full-image pixels of `Network.image` (annotation sources only)."""
 
     @property
     def station_ids(self) -> list[str]:
@@ -106,6 +108,8 @@ class Line:
             data["source_name"] = self.source_name
         if self.note is not None:
             data["note"] = self.note
+        if self.geometry:
+            data["geometry"] = [[[float(x), float(y)] for x, y in polyline] for polyline in self.geometry]
         return data
 
     @classmethod
@@ -119,6 +123,7 @@ class Line:
             loop=bool(data.get("loop", False)),
             source_name=data.get("source_name"),
             note=data.get("note"),
+            geometry=[[(float(x), float(y)) for x, y in polyline] for polyline in data.get("geometry", [])],
         )
 
 
@@ -133,10 +138,12 @@ class Network:
     stations: dict[str, Station]
     lines: dict[str, Line]
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    image: dict[str, Any] | None = None
+    """The map image that station `pos` and line `geometry` are pixels of: {file_name, sha256, width, height}."""
 
     def to_dict(self) -> dict[str, Any]:
         """The `graph.json` document (see `schemas/network.schema.json`), in a stable order."""
-        return {
+        data: dict[str, Any] = {
             "format_version": FORMAT_VERSION,
             "city": self.city,
             "country": self.country,
@@ -146,6 +153,9 @@ class Network:
             "stations": [self.stations[k].to_dict() for k in sorted(self.stations)],
             "lines": [self.lines[k].to_dict() for k in sorted(self.lines, key=_line_order)],
         }
+        if self.image is not None:
+            data["image"] = dict(sorted(self.image.items()))
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Network:
@@ -159,6 +169,7 @@ class Network:
             stations={s.id: s for s in stations},
             lines={line.id: line for line in lines},
             sources=dict(data.get("sources", {})),
+            image=dict(data["image"]) if data.get("image") is not None else None,
         )
 
     def to_networkx(self) -> nx.MultiGraph:

@@ -9,7 +9,6 @@ name into several stations.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import defaultdict
 from typing import Any
@@ -24,6 +23,7 @@ from curation.names import (
     match_key,
     parse_source_name,
     slugify,
+    stable_ids,
     without_parentheticals,
 )
 from curation.network.hints import manifest_ref, toml_str
@@ -33,7 +33,6 @@ from curation.network.quality import FindingList
 from curation.network.source_checks import check_source_names
 
 _LINE_NUMBER = re.compile(r"^Line (\d+)$")
-_GENERIC_SUFFIXES = (" Station", "站")
 
 
 def import_reasonmap(city: City, raw: dict[str, list[str]]) -> tuple[Network, FindingList]:
@@ -139,39 +138,8 @@ def _assign_stations(occurrences: list[Occurrence], groups: dict[Where, tuple[st
     first_name: dict[str, str] = {}
     for occ in occurrences:
         first_name.setdefault(occ.key, occ.name)
-    ids = _stable_ids(sorted(set(station_key.values())), first_name)
+    ids = stable_ids(sorted(set(station_key.values())), first_name)
     return {where: ids[key] for where, key in station_key.items()}
-
-
-def _stable_ids(keys: list[tuple[str, str]], first_name: dict[str, str]) -> dict[tuple[str, str], str]:
-    """Slug ids from names (generic suffix dropped); longer forms only where slugs collide."""
-
-    def form(key: tuple[str, str], level: int) -> str:
-        name, group = first_name[key[0]], key[1]
-        slug = slugify(_strip_generic_suffix(name) if level == 0 else name) or "station"
-        if level == 2:
-            slug += "-" + hashlib.sha1(key[0].encode("utf-8")).hexdigest()[:6]
-        return f"{slug}-{group}" if group else slug
-
-    ids: dict[tuple[str, str], str] = {}
-    pending = list(keys)
-    for level in range(3):
-        taken: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        for key in pending:
-            taken[form(key, level)].append(key)
-        used = set(ids.values())
-        for slug, owners in taken.items():
-            if (len(owners) == 1 or level == 2) and slug not in used:
-                ids.update(dict.fromkeys(owners, slug))
-        pending = [key for key in pending if key not in ids]
-    return ids
-
-
-def _strip_generic_suffix(name: str) -> str:
-    for suffix in _GENERIC_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix) + (1 if suffix == "站" else 0):
-            return name[: -len(suffix)]
-    return name
 
 
 def _build_stations(city: City, occurrences: list[Occurrence], station_of: dict[Where, str],
