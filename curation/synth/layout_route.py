@@ -1,0 +1,203 @@
+"""Octilinear grid routing: A* over (grid node, incoming direction) with length, bend and crossing costs.
+
+Grid nodes are integer points. A route is a sequence of unit steps in one of eight directions; it
+never passes through a station's node, never reuses a grid edge another route uses (except at the
+shared ports of a station with more than eight track edges), never turns by 135° or more, and may
+cross another route only straight through a node where that route also runs straight, or where two
+diagonals cross inside a unit square — both at a cost.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+Cell = tuple[int, int]
+DIRS: tuple[Cell, ...] = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
+STEP_COST = tuple(1.0 if dx == 0 or dy == 0 else math.sqrt(2.0) for dx, dy in DIRS)
+BEND_COST = (0.0, 1.0, 3.0)  # a turn of 0°, 45°, 90°; 135° and 180° are never taken
+CROSS_COST = 8.0
+RESERVE_COST = 3.0  # for passing next to a station whose own routes are still to come
+DETOUR_LIMIT = (2.0, 20.0)  # a route dearer than 2 × its straight estimate + 20 counts as failed
+MAX_EXPANSIONS = 40_000
+RELAXED_COST = 25.0  # relaxed routing: for touching a bend, a third route through a node, or sharing a grid edge
+
+
+def _grid_edge(a: Cell, b: Cell) -> tuple[Cell, Cell]:
+    return (a, b) if a < b else (b, a)
+
+
+def _square(a: Cell, b: Cell) -> tuple[int, int, bool]:
+    """The unit square a diagonal step a→b crosses, and whether it is the falling (\\) diagonal."""
+    return min(a[0], b[0]), min(a[1], b[1]), (b[0] - a[0]) == (b[1] - a[1])
+
+
+@dataclass
+class Grid:
+    """Occupancy of the routing grid: stations, used grid edges, route nodes, bends and diagonals."""
+
+    bounds: tuple[int, int, int, int]
+    station_at: dict[Cell, str] = field(default_factory=dict)
+    port_capacity: dict[Cell, int] = field(default_factory=dict)
+    edge_use: dict[tuple[Cell, Cell], int] = field(default_factory=dict)
+    node_use: dict[Cell, int] = field(default_factory=dict)
+    bent: set[Cell] = field(default_factory=set)
+    diagonals: set[tuple[int, int, bool]] = field(default_factory=set)
+    reserved: dict[Cell, int] = field(default_factory=dict)
+    halo: dict[Cell, set[Cell]] = field(default_factory=dict)
+
+    def placeable(self, cell: Cell, ends: set[Cell]) -> bool:
+        """Whether a station may go on `cell` of a route between `ends`: on no route, on no other key's port."""
+        return not self.node_use.get(cell, 0) and self.halo.get(cell, ends) <= ends
+
+    def _capacity(self, a: Cell, b: Cell, src: Cell, dst: Cell) -> int:
+        cap = 1
+        for end in (src, dst):
+            if end in (a, b):
+                cap = max(cap, self.port_capacity.get(end, 1))
+        return cap
+
+    def route(self, src: Cell, dst: Cell, need: int, corridor: dict[Cell, float] | None = None,
+              relaxed: bool = False) -> list[Cell] | None:
+        """The cheapest admissible route src→dst with at least `need` placeable interior nodes, or None.
+
+        `corridor` adds a cost per grid node (far from the metro edge's embedded course: dearer);
+        `relaxed` turns the rules against meeting other routes (at their bends, at a node already
+        crossed, along a used grid edge) into high costs: still a valid drawing, only a busier one.
+        """
+        x0, y0, x1, y1 = self.bounds
+        sq2m1 = math.sqrt(2.0) - 1.0
+        ends = {src, dst}
+
+        def estimate(c: Cell, s: int) -> float:
+            dx, dy = abs(c[0] - dst[0]), abs(c[1] - dst[1])
+            return max(max(dx, dy) + sq2m1 * min(dx, dy), need - s + 1)
+
+        start = (src, -1, 0)
+        best: dict[tuple[Cell, int, int], float] = {start: 0.0}
+        parent: dict[tuple[Cell, int, int], tuple[Cell, int, int]] = {}
+        heap: list[tuple[float, int, tuple[Cell, int, int]]] = [(estimate(src, 0), 0, start)]
+        counter = 1
+        expansions = 0
+        limit = DETOUR_LIMIT[0] * estimate(src, 0) + DETOUR_LIMIT[1] + (4 * RELAXED_COST if relaxed else 0.0)
+        near = {(end[0] + dx, end[1] + dy) for end in (src, dst) for dx, dy in DIRS}
+        corridor = corridor or {}
+        far = max(corridor.values(), default=0.0)
+        while heap:
+            f, _, state = heapq.heappop(heap)
+            cell, d, s = state
+            g = best[state]
+            if f - estimate(cell, s) > g + 1e-9:
+                continue
+            if cell == dst:
+                return self._unwind(state, parent)
+            if f > limit:
+                return None
+            expansions += 1
+            if expansions > MAX_EXPANSIONS:
+                return None
+            moves = self._moves(cell, d, src, dst, parent.get(state), relaxed)
+            for nd in moves:
+                dx, dy = DIRS[nd]
+                nxt = (cell[0] + dx, cell[1] + dy)
+                if not (x0 <= nxt[0] <= x1 and y0 <= nxt[1] <= y1):
+                    continue
+                gedge = _grid_edge(cell, nxt)
+                used = self.edge_use.get(gedge, 0)
+                cost = STEP_COST[nd] + (BEND_COST[min(abs(nd - d), 8 - abs(nd - d))] if d >= 0 else 0.0)
+                if used >= self._capacity(cell, nxt, src, dst):
+                    if not relaxed:
+                        continue
+                    cost += RELAXED_COST * used
+                ns = s
+                if nxt == dst:
+                    if ns < need:
+                        continue
+                elif nxt in self.station_at:
+                    continue
+                elif self.node_use.get(nxt, 0):
+                    shared_port = used > 0 and cell == src
+                    into_port = (
+                        self.port_capacity.get(dst, 1) > 1
+                        and max(abs(nxt[0] - dst[0]), abs(nxt[1] - dst[1])) == 1
+                        and self.edge_use.get(_grid_edge(nxt, dst), 0) > 0
+                    )
+                    if not (shared_port or into_port):
+                        if nxt in self.bent or self.node_use[nxt] > 1:
+                            if not relaxed:
+                                continue
+                            cost += RELAXED_COST
+                        cost += CROSS_COST
+                if nxt != dst and s < need and self.placeable(nxt, ends):
+                    ns = s + 1
+                cost += corridor.get(nxt, far)
+                if used:
+                    cost += CROSS_COST  # a shared port
+                if nxt in self.reserved and nxt not in near:
+                    cost += RESERVE_COST * self.reserved[nxt]
+                if dx and dy:
+                    sx, sy, falling = _square(cell, nxt)
+                    if (sx, sy, not falling) in self.diagonals:
+                        cost += CROSS_COST
+                key = (nxt, nd, ns)
+                ng = g + cost
+                if ng < best.get(key, math.inf) - 1e-12:
+                    best[key] = ng
+                    parent[key] = state
+                    heapq.heappush(heap, (ng + estimate(nxt, ns), counter, key))
+                    counter += 1
+        return None
+
+    def _moves(self, cell: Cell, d: int, src: Cell, dst: Cell, came: tuple[Cell, int, int] | None,
+               relaxed: bool) -> list[int]:
+        """Directions allowed out of `cell` entered along direction `d`."""
+        if d < 0:
+            return list(range(8))
+        turns = [nd for nd in range(8) if min(abs(nd - d), 8 - abs(nd - d)) <= 2]
+        if relaxed or cell == src or not self.node_use.get(cell, 0):
+            return turns
+        if came is not None and came[0] == src and self.edge_use.get(_grid_edge(src, cell), 0) > 0:
+            return turns  # the fork node just past a shared port
+        if (
+            self.port_capacity.get(dst, 1) > 1
+            and max(abs(cell[0] - dst[0]), abs(cell[1] - dst[1])) == 1
+            and self.edge_use.get(_grid_edge(cell, dst), 0)
+        ):
+            step = (dst[0] - cell[0], dst[1] - cell[1])
+            return [nd for nd in turns if DIRS[nd] == step]
+        return [d]  # crossing another route: straight on
+
+    @staticmethod
+    def _unwind(state, parent) -> list[Cell]:
+        cells = [state[0]]
+        while state in parent:
+            state = parent[state]
+            cells.append(state[0])
+        return cells[::-1]
+
+    def reserve(self, station: Cell, count: int) -> None:
+        """Add `count` (may be negative) open routes to the grid nodes around `station`."""
+        for dx, dy in DIRS:
+            cell = (station[0] + dx, station[1] + dy)
+            left = self.reserved.get(cell, 0) + count
+            if left > 0:
+                self.reserved[cell] = left
+            else:
+                self.reserved.pop(cell, None)
+
+    def commit(self, cells: list[Cell]) -> None:
+        """Mark a found route as used."""
+        for a, b in pairwise(cells):
+            gedge = _grid_edge(a, b)
+            self.edge_use[gedge] = self.edge_use.get(gedge, 0) + 1
+            if a[0] != b[0] and a[1] != b[1]:
+                self.diagonals.add(_square(a, b))
+        for i in range(1, len(cells) - 1):
+            c = cells[i]
+            self.node_use[c] = self.node_use.get(c, 0) + 1
+            before = (c[0] - cells[i - 1][0], c[1] - cells[i - 1][1])
+            after = (cells[i + 1][0] - c[0], cells[i + 1][1] - c[1])
+            if before != after:
+                self.bent.add(c)
