@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from curation import __version__
-from curation.cli import demo, export, network, questions, score, sources
+from curation.cli import demo, export, network, questions, render, score, sources
 
 app = typer.Typer(
     name="mapcurate",
@@ -23,6 +23,8 @@ app.command("fetch-sources")(sources.fetch_sources)
 app.command("gen-questions")(questions.gen_questions)
 app.command("score")(score.score)
 app.command("export")(export.export)
+app.command("render")(render.render)
+app.command("overlay")(render.overlay)
 
 
 def _version(value: bool) -> None:

@@ -62,8 +62,9 @@ def export(
         console.print(f"  {split}: {', '.join(cities)}")
     too_big = [m["city"] for m in document["maps"] if m["pil_default"] == "error"]
     if too_big:
-        console.print(f"[yellow]too large for Pillow's default limit:[/] {', '.join(too_big)} — consumers must set "
-                      "PIL.Image.MAX_IMAGE_PIXELS = None, or export with --max-pixels (e.g. 12845056)")
+        console.print(f"[yellow]too large for Pillow's default limit:[/] {', '.join(too_big)} — consumers must raise "
+                      "it to a bound (e.g. PIL.Image.MAX_IMAGE_PIXELS = 300_000_000; keep the guard on), or export "
+                      "with --max-pixels (e.g. 12845056)")
     if document["missing_images"]["cities"]:
         console.print(f"[yellow]no map image:[/] {', '.join(document['missing_images']['cities'])} "
                       f"({plural(document['missing_images']['questions'], 'question')} without an image)")

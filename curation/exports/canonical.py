@@ -2,7 +2,10 @@
 
 Question rows are the question records (`schemas/question.schema.json`) plus `split`, `map_id`
 (null when the city's map is missing and that was allowed) and `ground_truth` (the scorer's and
-reward functions' self-contained JSON, `schemas/ground_truth.schema.json`). Everything else
+reward functions' self-contained JSON, `schemas/ground_truth.schema.json`). Map rows carry the map's
+`kind` (real, synthetic, rerendered, renamed), `derived_from` (the real city a drawn map was made from)
+and `annotation`: the annotation document of exactly that row's image as canonical JSON text (station
+positions in its full-image pixels), or null. Everything else
 (the `hf` layout, the adapters) is computed from these two tables.
 """
 
@@ -15,6 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from curation.atomic import canonical_json
 from curation.errors import SourceError
 from curation.exports.maps import MapImage
 from curation.exports.parquet_io import IMAGE_TYPE, write_parquet
@@ -35,6 +39,9 @@ MAPS_SCHEMA = pa.schema([
     pa.field("recommended_max_pixels", pa.int64(), nullable=False),
     pa.field("license", pa.string()),
     pa.field("upstream", pa.string()),
+    pa.field("kind", pa.string(), nullable=False),
+    pa.field("derived_from", pa.string()),
+    pa.field("annotation", pa.string()),
 ])
 QUESTION_SCHEMA = SCHEMA.append(pa.field("split", pa.string(), nullable=False)).append(
     pa.field("map_id", pa.string())).append(pa.field("ground_truth", pa.string(), nullable=False))
@@ -44,7 +51,9 @@ def maps_table(maps: list[MapImage]) -> pa.Table:
     rows = [{"map_id": m.map_id, "city": m.city, "country": m.country, "image": {"bytes": m.data, "path": m.file_name},
              "width": m.width, "height": m.height, "original_width": m.original_width,
              "original_height": m.original_height, "sha256": m.sha256,
-             "recommended_max_pixels": m.recommended_max_pixels, "license": m.license, "upstream": m.upstream}
+             "recommended_max_pixels": m.recommended_max_pixels, "license": m.license, "upstream": m.upstream,
+             "kind": m.kind, "derived_from": m.derived_from,
+             "annotation": None if m.annotation is None else canonical_json(m.annotation.to_dict())}
             for m in sorted(maps, key=lambda m: m.map_id)]
     return pa.Table.from_pylist(rows, schema=MAPS_SCHEMA)
 

@@ -57,6 +57,24 @@ def dataset_card(export: CanonicalExport, manifest: dict[str, Any], options: Exp
     return "\n".join(header + _body(export, manifest, options)) + "\n"
 
 
+def _kinds_section() -> list[str]:
+    return [
+        "## Map kinds and station positions", "",
+        "Each map's `kind` says where its image comes from:", "",
+        "- `real`: a published metro map (from ReasonMap / RewardMap or another source);",
+        "- `synthetic`: a procedural network that mapcurate laid out and drew;",
+        "- `rerendered`: a real city's network (`derived_from`) laid out and drawn by mapcurate;",
+        "- `renamed`: the same, with every station and line renamed.", "",
+        "`annotation` is null, or the annotation document of that row's image as JSON text "
+        "(format `mapcurate-annotation/1`): every drawn station's position, marker and label boxes, and each "
+        "line's polylines. Its `image` names the row's image by sha256, width and height; a map downsized by "
+        "the export carries its annotation rescaled to the stored image. Coordinates are full-image pixels of "
+        "that row's image: x grows right, y grows down, and the origin is the top-left corner of the top-left "
+        "pixel, so a point lies in [0, width] × [0, height] and the centre of pixel (i, j) is (i + 0.5, j + 0.5).",
+        "",
+    ]
+
+
 def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOptions) -> list[str]:
     cities = manifest["splits"]["cities"]
     lines = [
@@ -75,14 +93,19 @@ def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOpti
         for kind, levels in by_type.items():
             lines.append(f"| {split} | {kind} | {levels.get('easy', 0)} | {levels.get('medium', 0)} | "
                          f"{levels.get('hard', 0)} |")
+    lines += ["", "| map kind | cities | maps | maps with station positions | questions |", "|---|---|---|---|---|"]
+    for kind, n in manifest["kinds"].items():
+        lines.append(f"| {kind} | {n['cities']} | {n['maps']} | {n['maps_with_positions']} | {n['questions']} |")
     missing = manifest["missing_images"]
     lines += [
         "", "## Splits", "",
         f"City-disjoint ({manifest['splits']['rule']}); no city is in two splits.", "",
         *(f"- **{split}**: {', '.join(members)}" for split, members in cities.items()), "",
         "## Files", "",
-        f"- `{MAPS_FILE}`: one row per map — the original image file's bytes as a `datasets` Image, its size, "
-        "sha256 and a recommended `max_pixels` for Qwen-VL-style processors.",
+        f"- `{MAPS_FILE}`: one row per map — the image file's bytes (the original file, or a PNG downsized by "
+        "`--max-pixels`) as a `datasets` Image, its size, "
+        "sha256, a recommended `max_pixels` for Qwen-VL-style processors, its `kind`, `derived_from` and "
+        "`annotation` (see below).",
         "- `questions/<split>.parquet`: the question records with `map_id` and `ground_truth` (the JSON the "
         "mapcurate scorer and reward functions take).",
     ]
@@ -94,14 +117,17 @@ def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOpti
               "- `manifest.json`: counts, options, sources and the sha256 of every file.", ""]
     too_big = [m["city"] for m in manifest["maps"] if m["pil_default"] != "ok"]
     if too_big:
-        lines += [f"Maps past Pillow's default decompression-bomb limit ({', '.join(too_big)}) need "
-                  "`PIL.Image.MAX_IMAGE_PIXELS = None` before decoding (see `pil_default` in `manifest.json`).", ""]
+        lines += [f"Maps past Pillow's default decompression-bomb limit ({', '.join(too_big)}; see `pil_default` in "
+                  "`manifest.json`) need that limit raised to a bound before decoding — keep the guard on, e.g. "
+                  "`PIL.Image.MAX_IMAGE_PIXELS = 300_000_000` — or an export made with `--max-pixels`.", ""]
     if missing["cities"]:
         lines += [f"Cities without a map image ({', '.join(missing['cities'])}): their {missing['questions']} "
                   "questions carry no image.", ""]
+    lines += _kinds_section()
     lines += [
         "## How it was made", "",
-        "Station lists become validated networks (stable ids, loops, branches, transfers, a data-quality report); "
+        "Station lists (or annotations of the map) become validated networks (stable ids, loops, branches, "
+        "transfers, a data-quality report); "
         "a seeded generator draws questions per map (route pairs at easy:medium:hard = 20:15:5 by transfers), "
         "and gold answers are computed from the network: all optimal routes (fewest transfers, then fewest "
         f"stops). Generator: {', '.join(manifest['generator_versions'])}; question seeds "

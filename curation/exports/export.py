@@ -55,8 +55,8 @@ class ExportOptions:
 
 
 def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, options: ExportOptions,
-               progress: Callable[[str], None] = lambda _: None) -> dict[str, Any]:
-    """Write the export; returns its manifest."""
+               progress: Callable[[str], None] = lambda _: None, *, cities_root: Path | None = None) -> dict[str, Any]:
+    """Write the export; returns its manifest. Cities are read from `cities_root` (default: the cities folder)."""
     unknown = sorted(set(options.formats) - set(FORMATS))
     if unknown:
         raise MapcurateError(f"unknown --format {', '.join(unknown)}; choose from {', '.join(FORMATS)}")
@@ -70,7 +70,7 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     rows = load_questions(questions)
     if not rows:
         raise SourceError("no questions to export", questions)
-    cities = {slug: load_city(slug) for slug in sorted({r["city"] for r in rows})}
+    cities = {slug: load_city(slug, cities_root) for slug in sorted({r["city"] for r in rows})}
     progress("maps")
     maps, missing = _maps(cities, data_root, options)
     splits = assign_splits(list(cities), test_cities=options.test_cities, test_fraction=options.test_fraction,

@@ -1,7 +1,9 @@
 """`manifest.json`: what an export holds and how it was made, with the sha256 of every file.
 
 No timestamps: the same inputs give the same manifest, byte for byte. The cities of each split
-are listed, with the check that no city is in two splits.
+are listed, with the check that no city is in two splits. Each map lists its `kind` and whether it
+has station positions (`positions`: its row's `annotation` is set); `kinds` counts cities, maps and
+questions per kind (a city's kind is its map's, also when the image is missing).
 """
 
 from __future__ import annotations
@@ -58,8 +60,10 @@ def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], split
         "maps": [{"map_id": m["map_id"], "city": m["city"], "sha256": m["sha256"], "width": m["width"],
                   "height": m["height"], "original_width": m["original_width"],
                   "original_height": m["original_height"], "recommended_max_pixels": m["recommended_max_pixels"],
-                  "pil_default": pil_default(m["width"], m["height"])}
+                  "pil_default": pil_default(m["width"], m["height"]), "kind": m["kind"],
+                  "derived_from": m["derived_from"], "positions": m["annotation"] is not None}
                  for m in sorted(export.maps.values(), key=lambda m: m["map_id"])],
+        "kinds": kind_counts(export, cities),
         "missing_images": {"cities": missing_images, "questions": sum(1 for r in rows if r["map_id"] is None),
                            "allowed": options.allow_missing_images},
         "options": {"layout": options.layout, "formats": sorted(options.formats), "seed": options.seed,
@@ -72,6 +76,21 @@ def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], split
                     for slug, city in sorted(cities.items())},
         "files": {str(p.relative_to(root)): file_entry(p) for p in files},
     }
+
+
+def kind_counts(export: CanonicalExport, cities: dict[str, City]) -> dict[str, dict[str, int]]:
+    """Per map kind: its cities, maps, maps with station positions, and questions."""
+    counts: dict[str, Counter[str]] = {}
+    for city in cities.values():
+        counts.setdefault(city.map_kind, Counter())["cities"] += 1
+    for m in export.maps.values():
+        counts.setdefault(m["kind"], Counter())["maps"] += 1
+        counts[m["kind"]]["maps_with_positions"] += m["annotation"] is not None
+    for rows in export.questions.values():
+        for row in rows:
+            counts.setdefault(cities[row["city"]].map_kind, Counter())["questions"] += 1
+    keys = ("cities", "maps", "maps_with_positions", "questions")
+    return {kind: {key: c[key] for key in keys} for kind, c in sorted(counts.items())}
 
 
 def pil_default(width: int, height: int) -> str:

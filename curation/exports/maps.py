@@ -4,6 +4,10 @@ A map is identified by `<city>-<first 8 hex digits of its sha256>`, so an update
 map. Qwen2.5-VL-style processors cut images into 28 × 28 patches and cap the count
 (`max_pixels`); the recommended budget is the map's own size, rounded down to whole patches and
 capped at `PATCH_CAP` patches (Qwen2.5-VL's default maximum, 12,845,056 pixels).
+
+A map carries its kind (`real`, or how mapcurate drew it: `synthetic`, `rerendered`, `renamed`) and,
+when the city has an annotation of exactly this image, the annotation (station positions in the
+image's full-image pixels). A downsized map gets the annotation rescaled to its new size.
 """
 
 from __future__ import annotations
@@ -13,7 +17,12 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+from curation.annotations.io import read_annotation
+from curation.annotations.model import Annotation, ImageRef
+from curation.annotations.transform import rescaled
 from curation.cities import City
+from curation.errors import SourceError
+from curation.fetch import sha256_of
 from curation.images import decode_image, map_source
 
 # Pillow's default guard against decompression bombs (its MAX_IMAGE_PIXELS, a constant here: mapcurate never
@@ -40,6 +49,9 @@ class MapImage:
     sha256: str
     license: str | None
     upstream: str | None
+    kind: str = "real"
+    derived_from: str | None = None
+    annotation: Annotation | None = None
 
     @property
     def recommended_max_pixels(self) -> int:
@@ -51,7 +63,8 @@ def read_map(city: City, data_root: Path, max_pixels: int | None = None) -> MapI
     """The city's map image, or None when the city declares none or the file is absent.
 
     The file is checked by `curation.images` (pinned sha256, pixel bound, integrity). With `max_pixels`,
-    a larger map is decoded to RGB, resized (Lanczos, aspect kept) and stored as PNG.
+    a larger map is decoded to RGB, resized (Lanczos, aspect kept) and stored as PNG, and its annotation
+    rescaled to it. An annotation of another image, or one that misses its pin, raises a `SourceError`.
     """
     pinned = map_source(city, data_root)
     if pinned is None or not pinned.path.is_file():
@@ -59,15 +72,43 @@ def read_map(city: City, data_root: Path, max_pixels: int | None = None) -> MapI
     info, data = pinned.read()
     width, height = info.width, info.height
     digest = info.sha256
+    annotation = map_annotation(city, data_root, pinned.path, info.sha256, (info.width, info.height))
     if max_pixels is not None and width * height > max_pixels:
         resized = decode_image(data, pinned.path, max_pixels=max_pixels)
         buffer = io.BytesIO()
         resized.save(buffer, format="PNG", optimize=False)
         data, (width, height) = buffer.getvalue(), resized.size
         digest = hashlib.sha256(data).hexdigest()
+        if annotation is not None:
+            annotation = rescaled(annotation, ImageRef(f"{city.slug}.png", digest, width, height))
     source = city.sources["map"]
     return MapImage(
         map_id=f"{city.slug}-{digest[:8]}", city=city.slug, country=city.country, file_name=f"{city.slug}.png",
         data=data, width=width, height=height, original_width=info.width, original_height=info.height,
-        sha256=digest, license=source.license, upstream=source.upstream,
+        sha256=digest, license=source.license, upstream=source.upstream, kind=city.map_kind,
+        derived_from=city.rendered.get("derived_from"), annotation=annotation,
     )
+
+
+def map_annotation(city: City, data_root: Path, map_path: Path, map_sha256: str,
+                   size: tuple[int, int]) -> Annotation | None:
+    """The city's annotation (None when it declares none), checked against its pin and against the map it is of."""
+    if "annotation" not in city.sources:
+        return None
+    path = city.source_path("annotation", data_root)
+    pinned = city.sources["annotation"].sha256
+    if pinned is not None:
+        try:
+            actual = sha256_of(path)
+        except OSError as exc:
+            raise SourceError(f"cannot read the annotation: {exc.strerror or exc}", path) from exc
+        if actual != pinned:
+            raise SourceError(f"sha256 is {actual}, not the {pinned} pinned in {city.manifest_path}", path)
+    annotation = read_annotation(path)
+    image = annotation.image
+    if image.sha256 != map_sha256 or (image.width, image.height) != size:
+        raise SourceError(f"positions are pixels of another image: the annotation's image must be the map {map_path} "
+                          f"(sha256 {map_sha256}, {size[0]} × {size[1]}), but got {image.file_name} "
+                          f"(sha256 {image.sha256}, {image.width} × {image.height})", path)
+    return annotation
+

@@ -1,0 +1,132 @@
+"""`mapcurate render`, `overlay` and `demo` on the command line: the flow, the files, bad maps refused."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from curation.cli import app
+from tests.test_images import bomb_png
+
+
+def files_under(folder: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} if folder.exists() else {}
+
+
+@pytest.fixture
+def rendered(runner, tmp_path, monkeypatch):
+    """A small procedural city rendered under tmp/synth, built into tmp/graphs."""
+    out = tmp_path / "synth"
+    result = runner.invoke(app, ["render", "--seed", "5", "--lines", "4", "--loops", "1", "--branches", "1",
+                                 "--scale", "0.6", "--slug", "testburg", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "MAPCURATE_CITIES=" in result.output and "testburg" in result.output
+    monkeypatch.setenv("MAPCURATE_CITIES", str(out / "cities"))
+    monkeypatch.setenv("MAPCURATE_DATA", str(out / "data"))
+    graphs = tmp_path / "graphs"
+    result = runner.invoke(app, ["build-graph", "--city", "testburg", "--out", str(graphs)])
+    assert result.exit_code == 0, result.output
+    return out, graphs
+
+
+def test_render_build_overlay(runner, rendered):
+    out, graphs = rendered
+    graph = json.loads((graphs / "testburg" / "graph.json").read_text(encoding="utf-8"))
+    assert all("pos" in s for s in graph["stations"]) and all(line["geometry"] for line in graph["lines"])
+    png = out / "data" / "maps" / "synthetic" / "testburg.png"
+    assert graph["image"]["file_name"] == "testburg.png" and graph["image"]["width"] == Image.open(png).width
+    result = runner.invoke(app, ["overlay", "--city", "testburg", "--graphs", str(graphs), "--max-side", "500"])
+    assert result.exit_code == 0, result.output
+    overlay = Image.open(graphs / "testburg" / "overlay.png")
+    assert max(overlay.size[0], overlay.size[1] - 80) <= 500  # the map part, with the findings panel below it
+    pixels = np.asarray(overlay.convert("RGB")).reshape(-1, 3)
+    green = ((pixels[:, 1] > 140) & (pixels[:, 0] < 60) & (pixels[:, 2] < 150)).sum()
+    assert green > 50, "station rings are drawn"
+
+
+def test_a_flagged_station_is_named_on_the_overlay(runner, rendered):
+    out, graphs = rendered
+    stations_file = next((out / "data" / "stations").rglob("*.json"))
+    listed = json.loads(stations_file.read_text(encoding="utf-8"))
+    first_line = sorted(listed)[0]
+    listed[first_line] = listed[first_line][:-1]  # the station list now lacks a stop the map shows
+    stations_file.write_text(json.dumps(listed, ensure_ascii=False), encoding="utf-8")
+    result = runner.invoke(app, ["build-graph", "--city", "testburg", "--out", str(graphs)])
+    assert result.exit_code == 0 and "source-changed" in result.output
+    quality = json.loads((graphs / "testburg" / "quality.json").read_text(encoding="utf-8"))
+    assert "annotation-station-extra" in quality["counts_by_code"]  # on the map, not in the list
+    before = np.asarray(Image.open(out / "data" / "maps" / "synthetic" / "testburg.png").convert("RGB"))
+    assert runner.invoke(app, ["overlay", "--city", "testburg", "--graphs", str(graphs)]).exit_code == 0
+    pixels = np.asarray(Image.open(graphs / "testburg" / "overlay.png").convert("RGB"))[: before.shape[0]]
+    red = ((pixels[..., 0] > 190) & (pixels[..., 1] < 60) & (pixels[..., 2] < 60)).sum()
+    assert red > 30, "the flagged station's ring and name are red"
+
+
+BAD_MAPS = {
+    "truncated": lambda png: png[: len(png) // 2],
+    "bomb": lambda png: bomb_png(),
+    "flipped byte": lambda png: png[:200] + bytes([png[200] ^ 0xFF]) + png[201:],
+}
+
+
+@pytest.mark.parametrize("damage", BAD_MAPS)
+@pytest.mark.parametrize("command", ["overlay", "build-graph"])
+def test_a_bad_map_is_refused_in_one_line_and_nothing_is_written(runner, rendered, damage, command):
+    out, graphs = rendered
+    png = out / "data" / "maps" / "synthetic" / "testburg.png"
+    png.write_bytes(BAD_MAPS[damage](png.read_bytes()))
+    before = files_under(graphs)
+    args = ["--graphs", str(graphs)] if command == "overlay" else ["--out", str(graphs)]
+    result = runner.invoke(app, [command, "--city", "testburg", *args])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "testburg.png" in lines[0] and "Traceback" not in result.output
+    assert re.search(r"sha256 is [0-9a-f]{64}, not the [0-9a-f]{64} pinned|pixels \(30000 × 30000\)", lines[0])
+    assert files_under(graphs) == before
+
+
+def test_overlay_needs_positions_and_a_graph(runner, tmp_path):
+    result = runner.invoke(app, ["overlay", "--city", "demo", "--graphs", str(tmp_path)])
+    assert result.exit_code == 2 and "run `mapcurate build-graph --city demo` first" in result.stderr
+    assert runner.invoke(app, ["build-graph", "--city", "demo", "--out", str(tmp_path)]).exit_code == 0
+    result = runner.invoke(app, ["overlay", "--city", "demo", "--graphs", str(tmp_path)])
+    assert result.exit_code == 2 and "declares no map image" in result.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--stations-per-line", "many"], "--stations-per-line must be MIN:MAX"),
+    (["--rename"], "--rename goes with --city"),
+    (["--city", "atlantis"], "unknown city 'atlantis'"),
+    (["--loops", "9", "--lines", "2"], "loops"),
+])
+def test_render_bad_arguments_are_one_line(runner, tmp_path, args, message):
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["render", "--out", str(out), *args])
+    assert result.exit_code == 2 and message in result.stderr, result.output
+    assert files_under(out) == {}
+
+
+def test_render_never_overwrites_a_city_it_did_not_write(runner, tmp_path):
+    manifest = tmp_path / "cities" / "mine" / "city.toml"
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text('country = "x"\n', encoding="utf-8")
+    result = runner.invoke(app, ["render", "--slug", "mine", "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "did not render" in result.stderr
+    assert manifest.read_text(encoding="utf-8") == 'country = "x"\n'
+
+
+def test_the_demo_draws_exports_scores_and_overlays(runner, tmp_path):
+    result = runner.invoke(app, ["demo", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "gold answers: 100.0% accurate" in result.output
+    demo = tmp_path / "demo"
+    for path in ("map/data/maps/demo/demo.png", "map/data/annotations/demo/demo.json", "overlay.png", "graph.json",
+                 "export/data/train.parquet", "export/maps.parquet"):
+        assert (demo / path).is_file(), path
+    graph = json.loads((demo / "graph.json").read_text(encoding="utf-8"))
+    assert all("pos" in s for s in graph["stations"])
