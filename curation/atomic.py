@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,21 @@ def current_umask() -> int:
 def canonical_json(value: Any) -> str:
     """Compact, sorted, UTF-8 JSON text: the same value always gives the same string."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def unique_keys(describe: str = "key {key!r} appears more than once in one object") -> Callable[
+        [list[tuple[str, Any]]], dict[str, Any]]:
+    """A `json.loads` `object_pairs_hook` that raises `ValueError(describe)` for a repeated key."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise ValueError(describe.format(key=key))
+            seen.add(key)
+        return dict(pairs)
+
+    return hook
 
 
 def dumps_canonical_json(obj: Any) -> bytes:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from curation.annotations.model import Annotation
-from curation.atomic import write_json_atomic
+from curation.atomic import unique_keys, write_json_atomic
 from curation.errors import SourceError
 
 
 def read_annotation(path: Path) -> Annotation:
     """Load an annotation file; a malformed or invalid one raises a one-line error naming it."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=_unique_keys)
+        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=unique_keys())
     except FileNotFoundError as exc:
         raise SourceError("annotation file not found", path) from exc
     except OSError as exc:
@@ -30,10 +29,3 @@ def write_annotation(path: Path, annotation: Annotation) -> None:
     """Write `annotation` as canonical JSON (sorted keys, stations and lines by id) via a temp file + rename."""
     write_json_atomic(path, annotation.to_dict())
 
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
-    if repeated:
-        raise ValueError(f"key {repeated[0]!r} appears more than once in one object")
-    return dict(pairs)

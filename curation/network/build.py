@@ -13,7 +13,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from curation.annotations.io import read_annotation
-from curation.atomic import write_json_atomic
+from curation.atomic import unique_keys, write_json_atomic
 from curation.cities import City
 from curation.errors import OutputError, SourceError
 from curation.fetch import sha256_of
@@ -49,7 +49,8 @@ def read_station_list(path: Path) -> dict[str, list[str]]:
 def parse_station_list(content: bytes, path: Path) -> dict[str, list[str]]:
     """Parse the bytes of a ReasonMap station list read from `path` (named in errors)."""
     try:
-        data = json.loads(content.decode("utf-8"), object_pairs_hook=_unique_keys)
+        data = json.loads(content.decode("utf-8"),
+                          object_pairs_hook=unique_keys("line {key!r} is listed more than once"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"not valid JSON: {exc}", path) from exc
     except ValueError as exc:
@@ -64,13 +65,6 @@ def parse_station_list(content: bytes, path: Path) -> dict[str, list[str]]:
                 raise SourceError(f"line {line!r}, position {index}: expected a station name, got {station!r}", path)
     return data
 
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    keys = [key for key, _ in pairs]
-    repeated = sorted({key for key in keys if keys.count(key) > 1})
-    if repeated:
-        raise ValueError(f"line {repeated[0]!r} is listed more than once")
-    return dict(pairs)
 
 
 def build_network(city: City, data_root: Path) -> BuildResult:

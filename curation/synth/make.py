@@ -8,7 +8,7 @@ station list, map and annotation under the output folder.
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,7 @@ def render_synthetic(out: Path, seed: int, spec: NetworkSpec, options: RenderOpt
                             station_language=spec.language, license=SYNTHETIC_LICENSE)
     check_target(out, identity)
     network, layout = generate_network(seed, spec, city=slug)
-    network.city_names, network.languages, network.country = dict(names), list(languages), "synthetic"
+    network = replace(network, city_names=dict(names), languages=list(languages), country="synthetic")
     return _draw(out, identity, network, layout, options, {"kind": "synthetic", "seed": seed,
                                                            "parameters": {"network": _plain(asdict(spec))}})
 
@@ -66,7 +66,7 @@ def render_city(city: City, network: Network, out: Path, *, rename: bool = False
                                 license=_license(city), upstream=city.sources["stations"].upstream
                                 if "stations" in city.sources else None)
     check_target(out, identity)
-    network.city, network.city_names = identity.slug, dict(identity.names)
+    network = replace(network, city=identity.slug, city_names=dict(identity.names))
     return _draw(out, identity, network, layout_network(network, seed),
                  options, {"kind": kind, "seed": seed, "derived_from": city.slug})
 
