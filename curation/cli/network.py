@@ -42,7 +42,8 @@ FindingsOption = Annotated[Shown | None, typer.Option(
 
 
 SkipMissingOption = Annotated[
-    bool, typer.Option("--skip-missing", help="With --all: skip cities whose station list is not in the data root.")
+    bool, typer.Option("--skip-missing", help="With --all: skip cities with neither their station list nor their "
+                       "annotation in the data root.")
 ]
 
 
@@ -62,7 +63,7 @@ def build_graph(
     cities = selected_cities(city, all_cities)
     root = data_root_or_default(data_root)
     if skip_missing:
-        missing = [c.slug for c in cities if not c.has_source("stations", root)]
+        missing = [c.slug for c in cities if not any(c.has_source(k, root) for k in ("stations", "annotation"))]
         cities = [c for c in cities if c.slug not in missing]
         if missing and not cities:
             raise MapcurateError("no city has its station list here; check --data-root / MAPCURATE_DATA", root)
@@ -103,18 +104,18 @@ def cities(data_root: DataRootOption = None) -> None:
     """List the cities, their sources and curation overrides."""
     root = data_root_or_default(data_root)
     table = Table(title=f"Cities (data root: {escape(str(root))})", title_justify="left")
-    for header in ("city", "name", "country", "station list", "map", "overrides"):
+    for header in ("city", "name", "country", "station list", "map", "annotation", "overrides"):
         table.add_column(header)
     bad = []
     for slug in city_slugs():
         try:
             city = load_city(slug)
         except MapcurateError as exc:
-            table.add_row(slug, "", "", "", "", f"[red]bad manifest: {escape(str(exc))}[/]")
+            table.add_row(slug, "", "", "", "", "", f"[red]bad manifest: {escape(str(exc))}[/]")
             bad.append(exc)
             continue
         cells = []
-        for kind in ("stations", "map"):
+        for kind in ("stations", "map", "annotation"):
             if kind not in city.sources:
                 cells.append("—")
             elif city.has_source(kind, root):
