@@ -5,7 +5,10 @@ crossings). A stress-majorization embedding of every station, turned to fit the 
 directions, places the key stations; they are snapped to distinct integer grid nodes. Each metro
 edge is then routed on the 8-connected grid (`layout_route`), longest first, and its intermediate
 stations are spread evenly over grid nodes of the route that no other route crosses. A metro edge
-that cannot be routed goes first in the next attempt; repeated failures enlarge the grid.
+that cannot be routed goes first in the next attempt; repeated failures enlarge the grid. Once all
+are routed, a relaxed route is tried strictly after lifting the routes it meets (rip-up and reroute),
+and then every metro edge is rerouted once with all others in place, under a looser corridor: the
+early routes now pay for the crossings with later ones, and may straighten.
 
 All stations sit on distinct integer points, so any two are at least 1.0 apart (Chebyshev and
 Euclidean); a course only passes through grid nodes, so it never comes within 0.5 of a station it
@@ -36,6 +39,8 @@ _GAP = 2.0  # embedding gap (grid units) between any two stations before snappin
 _KEY_GAP = 3.0  # ... and between two key stations
 _LANE_COST = 0.4  # routing cost per step and per grid unit away from the chain's embedded course
 _LANE_WIDTH = 5  # beyond this distance the cost stays the same
+_IMPROVE_PASSES = 1  # rip-up-and-reroute rounds over every chain once all are routed
+_IMPROVE_LANE_COST = 0.1  # ... with a looser corridor, so that a reroute may straighten
 
 
 class LayoutError(MapcurateError):
@@ -44,10 +49,12 @@ class LayoutError(MapcurateError):
 
 @dataclass
 class _Placement:
-    """A successful attempt: every station's grid node and each chain's grid path."""
+    """An attempt: every station's grid node, each routed chain's grid path, the grid and the relaxed chains."""
 
     stations: dict[str, Cell]
     paths: dict[_Chain, list[Cell]]
+    grid: Grid
+    relaxed: set[_Chain]
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ def layout_network(network: Network, seed: int = 0) -> Layout:
         grid_coords = {node: (float(spread[i, 0]), float(spread[i, 1])) for i, node in enumerate(nodes)}
         placed, failed = _attempt(graph, keys, order, grid_coords, attempt >= _STRICT_ATTEMPTS)
         if not failed:
+            _improve(placed, order, grid_coords)
             return _to_layout(graph, chains, placed)
         order = failed + [c for c in order if c not in failed]
     raise LayoutError(f"`network` must be routable on an octilinear grid, but {network.city!r} was not "
@@ -209,6 +217,7 @@ def _attempt(graph: nx.Graph, keys: list[str], order: list[_Chain], coords: dict
     stations: dict[str, Cell] = dict(cells)
     paths: dict[_Chain, list[Cell]] = {}
     failed: list[_Chain] = []
+    relaxed: set[_Chain] = set()
     for chain in order:
         src, dst = cells[chain.stations[0]], cells[chain.stations[-1]]
         grid.reserve(src, -1)
@@ -217,6 +226,7 @@ def _attempt(graph: nx.Graph, keys: list[str], order: list[_Chain], coords: dict
         path = grid.route(src, dst, chain.hops - 1, lane)
         if path is None and relax:
             path = grid.route(src, dst, chain.hops - 1, lane, relaxed=True)
+            relaxed.add(chain)
         spots = None
         if path is not None and len(set(path)) == len(path):
             spots = _spread(path, chain.hops, grid)
@@ -228,11 +238,91 @@ def _attempt(graph: nx.Graph, keys: list[str], order: list[_Chain], coords: dict
             grid.station_at[path[index]] = station
             stations[station] = path[index]
         paths[chain] = path
-    return _Placement(stations, paths), failed
+    return _Placement(stations, paths, grid, relaxed), failed
 
 
-def corridor(chain: _Chain, coords: dict[str, Point]) -> dict[Cell, float]:
-    """Cost per grid node near the chain's embedded course: `_LANE_COST` per unit of Chebyshev distance."""
+def _improve(placed: _Placement, order: list[_Chain], coords: dict[str, Point]) -> None:
+    """Polish a complete placement: free the relaxed routes, then reroute every chain once more.
+
+    The first routes were laid before the later ones existed; rerouted now, each pays for every crossing
+    it makes. A chain without a new route keeps its old one.
+    """
+    for chain in [c for c in order if c in placed.relaxed]:
+        _rip_up(placed, order, chain, coords)
+    for _ in range(_IMPROVE_PASSES):
+        for chain in order:
+            old = _lift(placed, chain)
+            new = _find(placed, chain, coords, relaxed=False)
+            if new is None and chain in placed.relaxed:
+                new = _find(placed, chain, coords, relaxed=True)
+            elif new is not None:
+                placed.relaxed.discard(chain)
+            _put(placed, chain, *(new or old))
+
+
+def _rip_up(placed: _Placement, order: list[_Chain], chain: _Chain, coords: dict[str, Point]) -> None:
+    """Route a relaxed chain strictly by lifting the routes it meets and laying them again after it, if all fit."""
+    path = placed.paths[chain]
+    inner = set(path[1:-1])
+    edges = {_grid_edge(a, b) for a, b in pairwise(path)}
+
+    def meets(other: list[Cell]) -> bool:
+        return bool(inner & set(other[1:-1]) or edges & {_grid_edge(a, b) for a, b in pairwise(other)})
+
+    victims = [c for c in order if c != chain and c not in placed.relaxed and meets(placed.paths[c])]
+    group = [chain, *victims]
+    saved = {c: _lift(placed, c) for c in group}
+    laid: list[_Chain] = []
+    for c in group:
+        new = _find(placed, c, coords, relaxed=False)
+        if new is None:
+            break
+        _put(placed, c, *new)
+        laid.append(c)
+    else:
+        placed.relaxed.discard(chain)
+        return
+    for c in laid:
+        _lift(placed, c)
+    for c in group:
+        _put(placed, c, *saved[c])
+
+
+def _grid_edge(a: Cell, b: Cell) -> tuple[Cell, Cell]:
+    return (a, b) if a < b else (b, a)
+
+
+def _lift(placed: _Placement, chain: _Chain) -> tuple[list[Cell], list[Cell]]:
+    """Take `chain`'s route and intermediate stations off the grid; returns them (path, station cells)."""
+    path = placed.paths.pop(chain)
+    cells = [placed.stations[s] for s in chain.stations[1:-1]]
+    placed.grid.release(path)
+    for cell in cells:
+        del placed.grid.station_at[cell]
+    return path, cells
+
+
+def _find(placed: _Placement, chain: _Chain, coords: dict[str, Point],
+          relaxed: bool) -> tuple[list[Cell], list[Cell]] | None:
+    """A new route for a lifted `chain` and its intermediate stations' cells, or None."""
+    src, dst = placed.stations[chain.stations[0]], placed.stations[chain.stations[-1]]
+    path = placed.grid.route(src, dst, chain.hops - 1, corridor(chain, coords, _IMPROVE_LANE_COST), relaxed=relaxed)
+    if path is None or len(set(path)) != len(path):
+        return None
+    spots = _spread(path, chain.hops, placed.grid)
+    return None if spots is None else (path, [path[i] for i in spots])
+
+
+def _put(placed: _Placement, chain: _Chain, path: list[Cell], cells: list[Cell]) -> None:
+    placed.grid.commit(path)
+    for station, cell in zip(chain.stations[1:-1], cells, strict=True):
+        placed.grid.station_at[cell] = station
+        placed.stations[station] = cell
+    placed.paths[chain] = path
+
+
+def corridor(chain: _Chain, coords: dict[str, Point], cost: float = _LANE_COST) -> dict[Cell, float]:
+    """Cost per grid node near the chain's embedded course: `cost` per unit of Chebyshev distance."""
     seeds: set[Cell] = set()
     for a, b in pairwise(chain.stations):
         (ax, ay), (bx, by) = coords[a], coords[b]
@@ -246,7 +336,7 @@ def corridor(chain: _Chain, coords: dict[str, Point]) -> dict[Cell, float]:
             for dx, dy in DIRS:
                 cell = (x + dx, y + dy)
                 if cell not in lane:
-                    lane[cell] = ring * _LANE_COST
+                    lane[cell] = ring * cost
                     nxt.append(cell)
         frontier = nxt
     return lane

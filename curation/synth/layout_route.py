@@ -18,6 +18,8 @@ Cell = tuple[int, int]
 DIRS: tuple[Cell, ...] = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
 STEP_COST = tuple(1.0 if dx == 0 or dy == 0 else math.sqrt(2.0) for dx, dy in DIRS)
 BEND_COST = (0.0, 1.0, 3.0)  # a turn of 0°, 45°, 90°; 135° and 180° are never taken
+TURN = tuple(tuple(min(abs(a - b), 8 - abs(a - b)) for b in range(8)) for a in range(8))  # in 45° steps
+TURNS = tuple(tuple(nd for nd in range(8) if TURN[d][nd] <= 2) for d in range(8))  # directions out of a node
 CROSS_COST = 8.0
 RESERVE_COST = 3.0  # for passing next to a station whose own routes are still to come
 DETOUR_LIMIT = (2.0, 20.0)  # a route dearer than 2 × its straight estimate + 20 counts as failed
@@ -43,8 +45,8 @@ class Grid:
     port_capacity: dict[Cell, int] = field(default_factory=dict)
     edge_use: dict[tuple[Cell, Cell], int] = field(default_factory=dict)
     node_use: dict[Cell, int] = field(default_factory=dict)
-    bent: set[Cell] = field(default_factory=set)
-    diagonals: set[tuple[int, int, bool]] = field(default_factory=set)
+    bent: dict[Cell, int] = field(default_factory=dict)
+    diagonals: dict[tuple[int, int, bool], int] = field(default_factory=dict)
     reserved: dict[Cell, int] = field(default_factory=dict)
     halo: dict[Cell, set[Cell]] = field(default_factory=dict)
 
@@ -78,7 +80,7 @@ class Grid:
         start = (src, -1, 0)
         best: dict[tuple[Cell, int, int], float] = {start: 0.0}
         parent: dict[tuple[Cell, int, int], tuple[Cell, int, int]] = {}
-        heap: list[tuple[float, int, tuple[Cell, int, int]]] = [(estimate(src, 0), 0, start)]
+        heap: list[tuple[float, int, float, tuple[Cell, int, int]]] = [(estimate(src, 0), 0, 0.0, start)]
         counter = 1
         expansions = 0
         limit = DETOUR_LIMIT[0] * estimate(src, 0) + DETOUR_LIMIT[1] + (4 * RELAXED_COST if relaxed else 0.0)
@@ -86,11 +88,10 @@ class Grid:
         corridor = corridor or {}
         far = max(corridor.values(), default=0.0)
         while heap:
-            f, _, state = heapq.heappop(heap)
-            cell, d, s = state
-            g = best[state]
-            if f - estimate(cell, s) > g + 1e-9:
+            f, _, g, state = heapq.heappop(heap)
+            if g > best[state]:
                 continue
+            cell, d, s = state
             if cell == dst:
                 return self._unwind(state, parent)
             if f > limit:
@@ -106,8 +107,8 @@ class Grid:
                     continue
                 gedge = _grid_edge(cell, nxt)
                 used = self.edge_use.get(gedge, 0)
-                cost = STEP_COST[nd] + (BEND_COST[min(abs(nd - d), 8 - abs(nd - d))] if d >= 0 else 0.0)
-                if used >= self._capacity(cell, nxt, src, dst):
+                cost = STEP_COST[nd] + (BEND_COST[TURN[d][nd]] if d >= 0 else 0.0)
+                if used and used >= (self._capacity(cell, nxt, src, dst) if self.port_capacity else 1):
                     if not relaxed:
                         continue
                     cost += RELAXED_COST * used
@@ -146,7 +147,7 @@ class Grid:
                 if ng < best.get(key, math.inf) - 1e-12:
                     best[key] = ng
                     parent[key] = state
-                    heapq.heappush(heap, (ng + estimate(nxt, ns), counter, key))
+                    heapq.heappush(heap, (ng + estimate(nxt, ns), counter, ng, key))
                     counter += 1
         return None
 
@@ -155,7 +156,7 @@ class Grid:
         """Directions allowed out of `cell` entered along direction `d`."""
         if d < 0:
             return list(range(8))
-        turns = [nd for nd in range(8) if min(abs(nd - d), 8 - abs(nd - d)) <= 2]
+        turns = list(TURNS[d])
         if relaxed or cell == src or not self.node_use.get(cell, 0):
             return turns
         if came is not None and came[0] == src and self.edge_use.get(_grid_edge(src, cell), 0) > 0:
@@ -189,15 +190,30 @@ class Grid:
 
     def commit(self, cells: list[Cell]) -> None:
         """Mark a found route as used."""
+        self._count(cells, 1)
+
+    def release(self, cells: list[Cell]) -> None:
+        """Undo `commit` of the same route (rip it up)."""
+        self._count(cells, -1)
+
+    def _count(self, cells: list[Cell], delta: int) -> None:
         for a, b in pairwise(cells):
-            gedge = _grid_edge(a, b)
-            self.edge_use[gedge] = self.edge_use.get(gedge, 0) + 1
+            _bump(self.edge_use, _grid_edge(a, b), delta)
             if a[0] != b[0] and a[1] != b[1]:
-                self.diagonals.add(_square(a, b))
+                _bump(self.diagonals, _square(a, b), delta)
         for i in range(1, len(cells) - 1):
             c = cells[i]
-            self.node_use[c] = self.node_use.get(c, 0) + 1
+            _bump(self.node_use, c, delta)
             before = (c[0] - cells[i - 1][0], c[1] - cells[i - 1][1])
             after = (cells[i + 1][0] - c[0], cells[i + 1][1] - c[1])
             if before != after:
-                self.bent.add(c)
+                _bump(self.bent, c, delta)
+
+
+def _bump(counts: dict, key, delta: int) -> None:
+    """Add `delta` to `counts[key]`, dropping the key at zero."""
+    left = counts.get(key, 0) + delta
+    if left > 0:
+        counts[key] = left
+    else:
+        counts.pop(key, None)

@@ -153,3 +153,19 @@ def test_real_networks_are_valid(slug: str, data_root: Path) -> None:
     layout = layout_network(network)
     assert_valid(network, layout)
     assert layout_network(network) == layout
+
+
+def test_release_undoes_commit() -> None:
+    from curation.synth.layout_route import Grid
+
+    grid = Grid(bounds=(0, 0, 6, 6))
+    first = [(0, 0), (1, 1), (2, 2), (3, 2), (4, 2)]
+    crossing = [(2, 0), (2, 1), (2, 2), (2, 3), (2, 4)]
+    grid.commit(first)
+    before = (dict(grid.edge_use), dict(grid.node_use), dict(grid.bent), dict(grid.diagonals))
+    grid.commit(crossing)
+    assert grid.node_use[(2, 2)] == 2 and (2, 2) in grid.bent
+    grid.release(crossing)
+    assert (grid.edge_use, grid.node_use, grid.bent, grid.diagonals) == before
+    grid.release(first)
+    assert not (grid.edge_use or grid.node_use or grid.bent or grid.diagonals)
