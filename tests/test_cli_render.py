@@ -130,3 +130,55 @@ def test_the_demo_draws_exports_scores_and_overlays(runner, tmp_path):
         assert (demo / path).is_file(), path
     graph = json.loads((demo / "graph.json").read_text(encoding="utf-8"))
     assert all("pos" in s for s in graph["stations"])
+
+
+def test_render_never_replaces_another_rendered_city_of_the_same_slug(runner, tmp_path):
+    first = ["render", "--seed", "5", "--scale", "0.5", "--slug", "twin", "--out", str(tmp_path)]
+    assert runner.invoke(app, first).exit_code == 0
+    before = files_under(tmp_path)
+    again = runner.invoke(app, first)  # the same map again: replaced by identical files
+    assert again.exit_code == 0 and files_under(tmp_path) == before
+    other = runner.invoke(app, ["render", "--seed", "6", "--scale", "0.5", "--slug", "twin", "--out", str(tmp_path)])
+    assert other.exit_code == 2 and "another rendered city is here (kind synthetic, seed 5)" in other.stderr
+    assert files_under(tmp_path) == before
+
+
+def test_a_render_that_fails_while_writing_leaves_nothing(runner, tmp_path, monkeypatch):
+    import curation.synth.city as city_module
+
+    real_replace = city_module.os.replace
+
+    def failing_replace(source, target):
+        if str(target).endswith(".png"):
+            raise OSError(28, "No space left on device", str(target))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(city_module.os, "replace", failing_replace)
+    result = runner.invoke(app, ["render", "--seed", "5", "--scale", "0.5", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert files_under(tmp_path / "out") == {} and not (tmp_path / "out" / "data").exists()
+
+
+def test_export_refuses_questions_asked_of_an_earlier_drawing(runner, rendered, tmp_path):
+    out, graphs = rendered
+    assert runner.invoke(app, ["gen-questions", "--city", "testburg", "--graphs", str(graphs)]).exit_code == 0
+    (out / "cities" / "testburg" / "city.toml").unlink()  # draw another map under the same name
+    redraw = ["render", "--seed", "8", "--lines", "3", "--scale", "0.6", "--slug", "testburg", "--out", str(out)]
+    assert runner.invoke(app, redraw).exit_code == 0
+    target = tmp_path / "export"
+    result = runner.invoke(app, ["export", "--questions", str(graphs / "testburg" / "questions.parquet"),
+                                 "--graphs", str(graphs), "--out", str(target)])
+    assert result.exit_code == 2 and "asked of a network drawn on another image" in result.stderr
+    assert not target.exists()
+
+
+def test_all_includes_rendered_cities_and_says_when_there_is_none(runner, rendered, tmp_path, monkeypatch):
+    result = runner.invoke(app, ["build-graph", "--all", "--out", str(tmp_path / "all")])
+    assert result.exit_code == 0 and (tmp_path / "all" / "testburg" / "graph.json").is_file()
+    only_demo = tmp_path / "only-demo"
+    (only_demo / "demo").mkdir(parents=True)
+    (only_demo / "demo" / "city.toml").write_text(
+        (Path(__file__).parents[1] / "cities" / "demo" / "city.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setenv("MAPCURATE_CITIES", str(only_demo))
+    result = runner.invoke(app, ["build-graph", "--all", "--out", str(tmp_path / "none")])
+    assert result.exit_code == 2 and "--all found no city" in result.stderr

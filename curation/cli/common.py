@@ -15,7 +15,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, TextColumn
 
 from curation.cities import City, city_slugs, load_city
 from curation.errors import MapcurateError
-from curation.resources import default_data_root
+from curation.resources import cities_dir, default_data_root
 
 # Not a terminal (CI logs, pipes): wide enough for the summary tables instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 132)
@@ -31,7 +31,8 @@ OutOption = Annotated[
     Path, typer.Option("--out", help="Output root; each city's files go to <out>/<city>/.")
 ]
 CityOption = Annotated[str | None, typer.Option("--city", help="City slug, e.g. hangzhou.")]
-AllOption = Annotated[bool, typer.Option("--all", help="Every real city (all but the synthetic demo).")]
+AllOption = Annotated[bool, typer.Option(
+    "--all", help="Every city of the manifests folder but the embedded demo (rendered cities included).")]
 
 
 def one_line_errors(func: F) -> F:
@@ -64,9 +65,13 @@ def data_root_or_default(data_root: Path | None) -> Path:
 
 
 def selected_cities(city: str | None, all_cities: bool) -> list[City]:
-    """The city named by `--city`, or with `--all` every real (non-synthetic) city."""
+    """The city named by `--city`, or with `--all` every city but the embedded (unrendered synthetic) demo."""
     if city is not None and not all_cities:
         return [load_city(city)]
     if city is None and all_cities:
-        return [c for c in map(load_city, city_slugs()) if not c.synthetic]
+        chosen = [c for c in map(load_city, city_slugs()) if not c.synthetic or c.rendered]
+        if not chosen:
+            raise MapcurateError("--all found no city: the manifests folder holds only the embedded demo "
+                                 "(use --city demo)", cities_dir())
+        return chosen
     raise MapcurateError("give exactly one of --city SLUG or --all")

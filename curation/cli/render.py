@@ -37,7 +37,7 @@ def render(
         "--shared-track", min=0, help="Procedural: line pairs that share a run of track.")] = 0,
     language: Annotated[str, typer.Option("--language", help="Procedural: station names in en or zh.")] = "en",
     megapixels: Annotated[float | None, typer.Option(
-        "--megapixels", min=0.05, help="Size of the image (default: the scale's natural size).")] = None,
+        "--megapixels", min=0.01, max=200, help="Size of the image (default: the scale's natural size).")] = None,
     scale: Annotated[float, typer.Option("--scale", min=0.1, help="Multiplies every drawn size.")] = 1.0,
     slug: Annotated[str | None, typer.Option("--slug", help="Procedural: the city's slug (default: its name).")]
     = None,
@@ -54,15 +54,24 @@ def render(
     if city is None:
         if rename:
             raise MapcurateError("--rename goes with --city")
-        low, _, high = stations_per_line.partition(":")
+        low, colon, high = stations_per_line.partition(":")
         try:
-            bounds = (int(low), int(high or low))
+            bounds = (int(low), int(high))
+            if not colon:
+                raise ValueError
         except ValueError:
             raise MapcurateError(f"--stations-per-line must be MIN:MAX, but got {stations_per_line!r}") from None
         spec = NetworkSpec(lines=lines, stations_per_line=bounds, loops=loops, branches=branches,
                            shared_track=shared_track, language=language)
         result = render_synthetic(out, seed, spec, options, slug=slug)
     else:
+        procedural = {"--lines": lines != 5, "--stations-per-line": stations_per_line != "8:16", "--loops": loops,
+                      "--branches": branches, "--shared-track": shared_track, "--language": language != "en",
+                      "--slug": slug is not None}
+        given = [name for name, used in procedural.items() if used]
+        if given:
+            raise MapcurateError(f"{', '.join(given)} shape a procedural network; with --city the city's own "
+                                 "network and names are drawn")
         chosen = load_city(city)
         path = graphs / chosen.slug / GRAPH_FILE
         if path.is_file():

@@ -26,6 +26,8 @@ from curation.exports.manifest import FORMAT as EXPORT_FORMAT
 from curation.exports.manifest import MANIFEST_FILE, file_entry, manifest
 from curation.exports.maps import MapImage, read_map
 from curation.exports.splits import assign_splits
+from curation.images import map_source
+from curation.network.build import GRAPH_FILE
 from curation.questions.records import load_questions
 from curation.scoring.ground_truth import dumps
 from curation.scoring.run import ground_truths
@@ -73,7 +75,10 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     cities = {slug: load_city(slug, cities_root) for slug in sorted({r["city"] for r in rows})}
     progress("maps")
     maps, missing = _maps(cities, data_root, options)
+    _check_graphs_are_of_these_maps(cities, graphs, data_root)
+    derived = {slug: c.rendered["derived_from"] for slug, c in cities.items() if c.rendered.get("derived_from")}
     splits = assign_splits(list(cities), test_cities=options.test_cities, test_fraction=options.test_fraction,
+                           derived_from=derived,
                            seed=options.seed)
     progress("ground truths")
     truths = ground_truths(rows, graphs)
@@ -143,6 +148,27 @@ def _maps(cities: dict[str, City], data_root: Path, options: ExportOptions) -> t
         raise SourceError(f"no map image for {len(missing)} of {len(cities)} cities ({', '.join(missing)}): "
                           "fetch them (`mapcurate fetch-sources`) or pass --allow-missing-images", data_root)
     return maps, missing
+
+
+def _check_graphs_are_of_these_maps(cities: dict[str, City], graphs: Path, data_root: Path) -> None:
+    """A graph built from an annotation names its image: the map exported must be that image.
+
+    Otherwise the questions (asked of that graph) describe another map — a city re-rendered since.
+    """
+    for slug, city in cities.items():
+        path = graphs / slug / GRAPH_FILE
+        source = map_source(city, data_root)
+        if source is None or not source.path.is_file() or not path.is_file():
+            continue
+        try:
+            image = json.loads(path.read_text(encoding="utf-8")).get("image")
+        except (OSError, ValueError, AttributeError):
+            continue  # the ground truths read it again and report what is wrong with it
+        actual = source.inspect().sha256 if isinstance(image, dict) else None
+        if actual is not None and image.get("sha256") != actual:
+            raise SourceError(f"{slug}'s questions were asked of a network drawn on another image (graph.json names "
+                              f"{str(image.get('sha256'))[:12]}…, the map is {actual[:12]}…): "
+                              f"rebuild the graph and regenerate the questions", path)
 
 
 def _curriculum(seed: int) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:

@@ -131,12 +131,13 @@ def check_image(city: City, annotation: Annotation, data_root: Path) -> FindingL
     source = map_source(city, data_root)
     if source is not None and source.path.is_file():
         path = source.path
-        actual = source.inspect().sha256  # pin, integrity and pixel bound checked: a bad map stops the build
-        if actual != annotation.image.sha256:
+        info = source.inspect()  # pin, integrity and pixel bound checked: a bad map stops the build
+        image = annotation.image
+        if (info.sha256, info.width, info.height) != (image.sha256, image.width, image.height):
             out.add("error", "annotation-image-mismatch",
-                    f"the annotation's positions are pixels of an image with sha256 {annotation.image.sha256} "
-                    f"({annotation.image.file_name}, {annotation.image.width} × {annotation.image.height}), "
-                    f"but the map {path.name} has sha256 {actual}",
+                    f"the annotation's positions are pixels of an image with sha256 {image.sha256} "
+                    f"({image.file_name}, {image.width} × {image.height}), "
+                    f"but the map {path.name} has sha256 {info.sha256} ({info.width} × {info.height})",
                     "annotate the city's map itself (a resized or re-encoded copy is another image), or point "
                     "[sources.map] at the image that was annotated")
     return out

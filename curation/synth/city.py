@@ -8,23 +8,25 @@ Layout under the output folder `root`, so the result runs through the same flow 
     root/data/maps/<country>/<slug>.png             the drawn map
     root/data/annotations/<country>/<slug>.json     every station and line position on it, exact
 
-Each file is written atomically, the manifest last: until it is replaced, the old manifest's pinned
-sha256s reveal any newer data file, so a reader never takes a mix for a consistent city.
+The four files are staged beside their targets and renamed into place together, the manifest last:
+a failure leaves nothing behind, and an earlier rendering of the same map is replaced whole.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
-from curation.annotations.io import write_annotation
 from curation.annotations.model import Annotation
-from curation.atomic import write_bytes_atomic
+from curation.atomic import current_umask, dumps_canonical_json
 from curation.cities import MANIFEST_NAME, check_slug
 from curation.errors import OutputError
 from curation.network.model import Network
@@ -66,17 +68,26 @@ def city_paths(root: Path, identity: CityIdentity) -> WrittenCity:
                        annotation=data / "annotations" / f"{rel}.json")
 
 
-def check_target(root: Path, identity: CityIdentity) -> WrittenCity:
-    """Refuse to overwrite a city that `mapcurate render` did not write; check the folders can be written."""
+def check_target(root: Path, identity: CityIdentity, rendered: dict[str, Any]) -> WrittenCity:
+    """Check the files can be written, replacing at most an earlier rendering of the same map.
+
+    A city that `mapcurate render` did not write, or another rendered city that happens to have the
+    same slug (a different kind, seed or source city), is never overwritten.
+    """
     check_slug(identity.slug)
     paths = city_paths(root, identity)
     if paths.manifest.exists():
         try:
-            text = paths.manifest.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            earlier = tomllib.loads(paths.manifest.read_text(encoding="utf-8")).get("rendered")
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise OutputError(f"cannot read the existing manifest: {exc}", paths.manifest) from exc
-        if "[rendered]" not in text:
+        if not isinstance(earlier, dict):
             raise OutputError("a city that mapcurate did not render is here; choose another --out", paths.manifest)
+        same = ("kind", "seed", "derived_from")
+        if any(earlier.get(k) != rendered.get(k) for k in same):
+            described = ", ".join(f"{k} {earlier.get(k)}" for k in same if earlier.get(k) is not None)
+            raise OutputError(f"another rendered city is here ({described}); choose another --slug or --out",
+                              paths.manifest)
     for path in (paths.manifest, paths.stations, paths.map, paths.annotation):
         existing = next(p for p in (path.parent, *path.parent.parents) if p.exists())
         if not existing.is_dir():
@@ -88,22 +99,56 @@ def check_target(root: Path, identity: CityIdentity) -> WrittenCity:
 
 def write_city(root: Path, identity: CityIdentity, network: Network, png: bytes, annotation: Annotation,
                rendered: dict[str, Any]) -> WrittenCity:
-    """Write the four files of a rendered city (see the module docstring); returns their paths."""
-    paths = check_target(root, identity)
+    """Write the four files of a rendered city (see the module docstring) all or none; returns their paths."""
+    paths = check_target(root, identity, rendered)
     listed = station_list(network, identity.station_language)
-    stations_bytes = (json.dumps(listed.lines, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    stations = (json.dumps(listed.lines, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    annotated = dumps_canonical_json(annotation.to_dict())
+    files = {"stations": (paths.stations, stations), "map": (paths.map, png),
+             "annotation": (paths.annotation, annotated)}
+    manifest = _manifest(identity, listed, rendered, files, root / "data")
     try:
-        write_bytes_atomic(paths.stations, stations_bytes)
-        write_bytes_atomic(paths.map, png)
-        write_annotation(paths.annotation, annotation)
-        manifest = _manifest(identity, listed, rendered, {
-            "stations": (paths.stations, stations_bytes), "map": (paths.map, png),
-            "annotation": (paths.annotation, paths.annotation.read_bytes()),
-        }, root / "data")
-        write_bytes_atomic(paths.manifest, manifest.encode("utf-8"))
+        _write_all([*files.values(), (paths.manifest, manifest.encode("utf-8"))])
     except OSError as exc:
         raise OutputError(f"cannot write the rendered city: {exc.strerror or exc}", exc.filename or root) from exc
     return paths
+
+
+def _write_all(files: list[tuple[Path, bytes]]) -> None:
+    """Stage every file beside its target, then swap them all in; a failure restores what was there before."""
+    staged: list[tuple[Path, Path]] = []
+    created: list[Path] = []
+    swapped: list[tuple[Path, Path | None]] = []  # target, its earlier version set aside (None: it was new)
+    try:
+        for path, data in files:
+            created += [p for p in reversed((path.parent, *path.parent.parents)) if not p.exists()]
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            staged.append((Path(tmp), path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+            os.chmod(tmp, 0o666 & ~current_umask())
+        for tmp, path in staged:
+            earlier = path.with_name(f".{path.name}.old") if path.exists() else None
+            if earlier is not None:
+                os.replace(path, earlier)
+            swapped.append((path, earlier))
+            os.replace(tmp, path)
+    except BaseException:
+        for path, earlier in reversed(swapped):
+            if earlier is not None and earlier.exists():
+                os.replace(earlier, path)
+            elif earlier is None:
+                path.unlink(missing_ok=True)
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for folder in reversed(created):
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
+        raise
+    for _, earlier in swapped:
+        if earlier is not None:
+            earlier.unlink(missing_ok=True)
 
 
 def _manifest(identity: CityIdentity, listed: Any, rendered: dict[str, Any],

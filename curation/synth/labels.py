@@ -264,3 +264,21 @@ def _polish(current: list[int], by_label: list[list[int]], static: list[float],
         if not changed:
             break
     return current
+
+
+def ambiguous_labels(labels: Sequence[tuple[Box, Box]], markers: Sequence[Box]) -> int:
+    """How many labels (box, own marker box) lie nearer to another marker than to their own: a reader could
+    take them for that station's name."""
+    if not labels or not markers:
+        return 0
+    marker_boxes = shapely.box(*np.array(markers, dtype=float).T)
+    tree = shapely.STRtree(marker_boxes)
+    count = 0
+    for box, own in labels:
+        label = shapely.box(*box)
+        mine = label.distance(shapely.box(*own))
+        nearby = tree.query(label.buffer(mine), predicate="intersects")
+        others = [i for i in nearby if tuple(markers[i]) != tuple(own)]
+        count += any(label.distance(marker_boxes[i]) < mine - 1e-9 for i in others)
+    return count
+

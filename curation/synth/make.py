@@ -43,7 +43,7 @@ def render_synthetic(out: Path, seed: int, spec: NetworkSpec, options: RenderOpt
     languages = ["zh", "en"] if spec.language == "zh" else ["en"]
     identity = CityIdentity(slug=slug, names=names, country="synthetic", languages=languages,
                             station_language=spec.language, license=SYNTHETIC_LICENSE)
-    check_target(out, identity)
+    check_target(out, identity, {"kind": "synthetic", "seed": seed})
     network, layout = generate_network(seed, spec, city=slug)
     network = replace(network, city_names=dict(names), languages=list(languages), country="synthetic")
     return _draw(out, identity, network, layout, options, {"kind": "synthetic", "seed": seed,
@@ -53,7 +53,7 @@ def render_synthetic(out: Path, seed: int, spec: NetworkSpec, options: RenderOpt
 def render_city(city: City, network: Network, out: Path, *, rename: bool = False, seed: int = 0,
                 options: RenderOptions | None = None) -> RenderResult:
     """Lay out and draw a real city's canonical network (no coordinates needed), renamed if asked."""
-    kind = "renamed" if rename else "rerendered"
+    kind = "renamed" if rename else "synthetic" if city.synthetic else "rerendered"
     if rename:
         network, _ = rename_network(network, seed)
         names = _city_names(seed, city.station_language)
@@ -65,7 +65,7 @@ def render_city(city: City, network: Network, out: Path, *, rename: bool = False
                                 languages=list(city.languages), station_language=city.station_language,
                                 license=_license(city), upstream=city.sources["stations"].upstream
                                 if "stations" in city.sources else None)
-    check_target(out, identity)
+    check_target(out, identity, {"kind": kind, "seed": seed, "derived_from": city.slug})
     network = replace(network, city=identity.slug, city_names=dict(identity.names))
     return _draw(out, identity, network, layout_network(network, seed),
                  options, {"kind": kind, "seed": seed, "derived_from": city.slug})

@@ -22,7 +22,7 @@ from curation.annotations.model import Annotation, ImageRef, Label, LineTrace, M
 from curation.errors import MapcurateError
 from curation.network.model import Network
 from curation.synth.geometry import Layout
-from curation.synth.labels import DIRECTIONS, LabelSpec, Placement, place_labels
+from curation.synth.labels import DIRECTIONS, LabelSpec, Placement, ambiguous_labels, place_labels
 from curation.synth.strokes import (
     SUBPIXEL,
     MarkerShape,
@@ -109,7 +109,8 @@ def render_map(network: Network, layout: Layout, file_name: str, options: Render
     annotation = _annotation(network, scene, ref, label_boxes, dx, dy)
     stats: dict[str, int | float] = dict(scene.placement.stats())
     stats.update(width=width, height=height, scale=round(scale, 6), stations=len(network.stations),
-                 lines=len(network.lines), marker_crossings=_marker_crossings(network, scene))
+                 lines=len(network.lines), marker_crossings=_marker_crossings(network, scene),
+                 labels_ambiguous=_ambiguous(annotation))
     return RenderedMap(png=png, annotation=annotation, stats=stats)
 
 
@@ -128,6 +129,19 @@ def _check(network: Network, layout: Layout, options: RenderOptions) -> None:
     unlaid = [f"{a}–{b}" for a, b in edges if (a, b) not in layout.edges]
     if unlaid:
         raise RenderError(f"the layout must give every track edge a course, but got none for {', '.join(unlaid[:5])}")
+
+
+def _ambiguous(annotation: Annotation) -> int:
+    """Labels nearer another station's marker than their own (see `labels.ambiguous_labels`)."""
+    marks = [m for m in annotation.stations if m.marker is not None]
+    labels = []
+    for mark in marks:
+        boxes = [label.box for label in mark.labels.values() if label.box is not None]
+        if boxes:  # stacked labels of one station read as one block
+            block = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
+                     max(b[3] for b in boxes))
+            labels.append((block, mark.marker.box))
+    return ambiguous_labels(labels, [m.marker.box for m in marks])
 
 
 def line_colors(network: Network) -> dict[str, RGB]:

@@ -305,7 +305,7 @@ def test_a_changed_pinned_annotation_is_reported(scratch_cities):
 
 def test_the_map_must_be_the_annotated_image(scratch_cities):
     buffer = io.BytesIO()
-    Image.new("RGB", (40, 30), "white").save(buffer, format="PNG")
+    Image.new("RGB", (ABC.image.width, ABC.image.height), "white").save(buffer, format="PNG")
     png = buffer.getvalue()
     folder = annotated_city(scratch_cities, "withmap", extra='[sources.map]\nembedded = "map.png"\n')
     (folder / "map.png").write_bytes(png)
@@ -314,6 +314,9 @@ def test_the_map_must_be_the_annotated_image(scratch_cities):
     same = replace(ABC, image=replace(ABC.image, sha256=hashlib.sha256(png).hexdigest()))
     write_annotation(folder / "annotation.json", same)
     assert build("withmap").report.findings == []
+    wider = replace(same, image=replace(same.image, width=same.image.width + 1))  # right sha256, wrong size
+    write_annotation(folder / "annotation.json", wider)
+    assert [f.code for f in build("withmap").report.findings] == ["annotation-image-mismatch"]
     (folder / "map.png").write_bytes(png[: len(png) // 2])  # a truncated map stops the build: one line
     with pytest.raises(ImageError, match=r"map\.png: truncated or corrupt PNG"):
         build("withmap")

@@ -111,3 +111,14 @@ def test_four_hundred_labels_place_in_bounded_moves(n):
     print(f"{n} labels placed in {seconds:.2f} s: {placement.stats()}")
     assert len(placement.labels) == n
     assert placement.stats()["labels_unplaced"] == 0
+
+
+def test_a_label_nearer_another_marker_is_ambiguous():
+    from curation.synth.labels import ambiguous_labels
+
+    own, other = (0.0, 0.0, 10.0, 10.0), (40.0, 0.0, 50.0, 10.0)
+    beside_own = ((12.0, 0.0, 30.0, 10.0), own)  # 2 px from its marker, 10 from the other
+    beside_other = ((22.0, 0.0, 38.0, 10.0), own)  # 12 px from its marker, 2 from the other
+    assert ambiguous_labels([beside_own], [own, other]) == 0
+    assert ambiguous_labels([beside_other], [own, other]) == 1
+    assert ambiguous_labels([beside_other], [own]) == 0
