@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomli_w
 from PIL import Image
 
 from curation.cli import app
@@ -72,6 +74,37 @@ BAD_MAPS = {
     "bomb": lambda png: bomb_png(),
     "flipped byte": lambda png: png[:200] + bytes([png[200] ^ 0xFF]) + png[201:],
 }
+
+
+def unpin_map(out: Path) -> Path:
+    """Make the rendered city's map an embedded, unpinned file (so the image checks, not the pin, must catch it)."""
+    manifest = out / "cities" / "testburg" / "city.toml"
+    data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    png = manifest.parent / "map.png"
+    png.write_bytes((out / "data" / data["sources"]["map"]["path"]).read_bytes())
+    data["sources"]["map"] = {"embedded": "map.png", "license": "CC0-1.0"}
+    manifest.write_text(tomli_w.dumps(data), encoding="utf-8")
+    return png
+
+
+UNPINNED_MESSAGES = {"truncated": "truncated or corrupt PNG", "bomb": "900,000,000 pixels (30000 × 30000)",
+                     "flipped byte": "truncated or corrupt PNG"}
+
+
+@pytest.mark.parametrize("damage", BAD_MAPS)
+@pytest.mark.parametrize("command", ["overlay", "build-graph"])
+def test_a_bad_unpinned_map_is_refused_in_one_line_and_nothing_is_written(runner, rendered, damage, command):
+    out, graphs = rendered
+    png = unpin_map(out)
+    assert runner.invoke(app, ["build-graph", "--city", "testburg", "--out", str(graphs)]).exit_code == 0
+    png.write_bytes(BAD_MAPS[damage](png.read_bytes()))
+    before = files_under(graphs)
+    args = ["--graphs", str(graphs)] if command == "overlay" else ["--out", str(graphs)]
+    result = runner.invoke(app, [command, "--city", "testburg", *args])
+    assert result.exit_code == 2, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "map.png" in lines[0] and UNPINNED_MESSAGES[damage] in lines[0], lines
+    assert files_under(graphs) == before
 
 
 @pytest.mark.parametrize("damage", BAD_MAPS)
