@@ -30,6 +30,7 @@ FAR_COST = 1.0  # extra preference cost of the outer ring of candidates
 LABEL_COST = 10.0  # per pair of overlapping labels
 MARKER_COST = 12.0  # per marker a label covers
 LINE_COST = 4.0  # per line stroke a label crosses
+CLOSER_COST = 9.0  # per other marker nearer a label than its own: the label would name the wrong station
 NEAR_COST = 1.5  # per other marker close to a label (the label could be read as that station's)
 
 
@@ -106,8 +107,9 @@ def place_labels(specs: Sequence[LabelSpec], markers: Sequence[Box], strokes: Se
     n_near = _count_near(arr, marker_arr, np.array([specs[i].anchor for i in owner], dtype=float),
                          np.array([specs[i].size[1] for i in owner], dtype=float))
     n_lines = _count_line_hits(arr, strokes, stroke_half_width)
-    static = [p + MARKER_COST * m + LINE_COST * k + NEAR_COST * near
-              for p, m, k, near in zip(prefs, n_markers, n_lines, n_near, strict=True)]
+    n_closer = _count_closer(arr, marker_arr, np.array([specs[i].anchor for i in owner], dtype=float))
+    static = [p + MARKER_COST * m + LINE_COST * k + NEAR_COST * near + CLOSER_COST * closer
+              for p, m, k, near, closer in zip(prefs, n_markers, n_lines, n_near, n_closer, strict=True)]
     conflicts = _conflicts(arr, owner_arr, clearance)
     by_label: list[list[int]] = [[] for _ in specs]
     for c, i in enumerate(owner):
@@ -163,6 +165,22 @@ def _count_near(cands: np.ndarray, markers: np.ndarray, own: np.ndarray, heights
     distance = shapely.distance(boxes[ci], marker_boxes[mi])
     near = ~np.all(markers[mi] == own[ci], axis=1) & (distance > 0) & (distance < reach[ci])
     np.add.at(counts, ci[near], 1)
+    return counts
+
+
+def _count_closer(cands: np.ndarray, markers: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """How many other markers lie strictly nearer each candidate box than its own marker (an ambiguous label)."""
+    counts = np.zeros(len(cands), dtype=int)
+    if not len(markers):
+        return counts
+    boxes = shapely.box(*cands.T)
+    mine = shapely.distance(boxes, shapely.box(*own.T))
+    marker_boxes = shapely.box(*markers.T)
+    tree = shapely.STRtree(marker_boxes)
+    grown = shapely.box(cands[:, 0] - mine, cands[:, 1] - mine, cands[:, 2] + mine, cands[:, 3] + mine)
+    ci, mi = tree.query(grown, predicate="intersects")
+    closer = ~np.all(markers[mi] == own[ci], axis=1) & (shapely.distance(boxes[ci], marker_boxes[mi]) < mine[ci] - 1e-9)
+    np.add.at(counts, ci[closer], 1)
     return counts
 
 

@@ -288,7 +288,8 @@ def test_annotation_provenance_and_ids(demo):
         assert item["confidence"] == 1 and item["network_id"] == item["id"]
     assert {s["id"] for s in doc["stations"]} == set(network.stations)
     assert {line["id"]: line["color"] for line in doc["lines"]} == {k: v.color for k, v in network.lines.items()}
-    assert result.stats["label_overlaps"] == 0 and result.stats["labels_unplaced"] == 0
+    assert result.stats["label_overlaps"] == 0 and result.stats["labels_ambiguous"] == 0
+    assert result.stats["labels_unplaced"] <= 1  # one label crosses a line rather than sit nearer another station
 
 
 # --- fonts ------------------------------------------------------------------------------------------------------
