@@ -55,8 +55,9 @@ def _assemble(builder: Builder, seed: int, spec: NetworkSpec, city: str,
     names = {p: generator.station() for p in points_in_order}
     ids = {p: slugify(name) for p, name in names.items()}
     languages = ["zh", "en"] if spec.language == "zh" else ["en"]
-    colours = list(PALETTE)
-    names_rng.shuffle(colours)
+    shuffled = list(PALETTE)
+    names_rng.shuffle(shuffled)
+    colours = distinct_colours(shuffled, spec.lines)
     numbers = list(range(1, spec.lines + 1))
     names_rng.shuffle(numbers)
     by_colour = spec.language == "en" and names_rng.random() < 0.5
@@ -101,6 +102,26 @@ def _spec_dict(spec: NetworkSpec) -> dict[str, object]:
     data = asdict(spec)
     data["stations_per_line"] = list(spec.stations_per_line)
     return data
+
+
+def distinct_colours(candidates: list[tuple[str, str]], count: int) -> list[tuple[str, str]]:
+    """`count` colours, each the candidate farthest from those already chosen (the first as given)."""
+    def rgb(colour: str) -> tuple[int, int, int]:
+        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
+
+    def distance(a: str, b: str) -> float:  # "redmean" weighted RGB distance, close to perceived difference
+        (r1, g1, b1), (r2, g2, b2) = rgb(a), rgb(b)
+        mean = (r1 + r2) / 2
+        red, green, blue = (r1 - r2) ** 2, (g1 - g2) ** 2, (b1 - b2) ** 2
+        return ((2 + mean / 256) * red + 4 * green + (2 + (255 - mean) / 256) * blue) ** 0.5
+
+    chosen = candidates[:1]
+    rest = candidates[1:]
+    while len(chosen) < count and rest:
+        best = max(rest, key=lambda c: min(distance(c[1], other[1]) for other in chosen))
+        chosen.append(best)
+        rest.remove(best)
+    return chosen
 
 
 def count_crossings(layout: Layout) -> int:

@@ -200,3 +200,19 @@ def test_checker_accepts_a_clean_crossing_and_rejects_broken_layouts() -> None:
         network, layout = _two_line_layout(course)
         with pytest.raises(AssertionError, match=message):
             check_layout(network, layout)
+
+
+def test_line_colours_are_spread_apart():
+    """Eight lines never get two of the palette's look-alikes (violet/indigo, sky/cyan: < 50 apart in RGB)."""
+    from curation.synth.procedural import distinct_colours
+
+    def rgb(colour: str) -> np.ndarray:
+        return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+    closest = min(float(np.linalg.norm(rgb(a) - rgb(b)))
+                  for seed in range(20)
+                  for a, b in combinations([line.color for line in generate_network(
+                      seed, NetworkSpec(lines=8, stations_per_line=(6, 10)))[0].lines.values()], 2))
+    assert closest > 60
+    assert distinct_colours([("A", "#000000"), ("B", "#010101"), ("C", "#FFFFFF")], 2) == [("A", "#000000"),
+                                                                                           ("C", "#FFFFFF")]
