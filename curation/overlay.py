@@ -23,7 +23,7 @@ from curation.atomic import write_bytes_atomic
 from curation.cities import City
 from curation.errors import MapcurateError, OutputError, SourceError
 from curation.images import map_source
-from curation.network.build import QUALITY_FILE, load_network
+from curation.network.build import QUALITY_FILE, load_network, stale_sources
 from curation.network.model import Network
 from curation.synth.fonts import label_font
 
@@ -38,7 +38,15 @@ def overlay_image(image: Image.Image, network: Network, findings: list[dict[str,
     if network.image is None or not any(s.pos for s in network.stations.values()):
         raise MapcurateError(f"{network.city}'s graph.json has no station positions to draw; build it from an "
                              "annotation (mapcurate render, or an annotation source in city.toml)")
-    sx, sy = image.width / network.image["width"], image.height / network.image["height"]
+    width, height = network.image["width"], network.image["height"]
+    outside = sorted(sid for sid, s in network.stations.items()
+                     if s.pos is not None and not (0 <= s.pos[0] <= width and 0 <= s.pos[1] <= height))
+    outside += sorted(line.id for line in network.lines.values()
+                      if any(not (0 <= x <= width and 0 <= y <= height) for p in line.geometry for x, y in p))
+    if outside:
+        raise MapcurateError(f"{network.city}'s graph.json puts {', '.join(outside[:5])} outside its "
+                             f"{width} × {height} image; rebuild it from the annotation")
+    sx, sy = image.width / width, image.height / height
     canvas = (np.asarray(image.convert("RGB"), dtype=np.float32) * 0.4 + 255 * 0.6).astype(np.uint8)
     unit = max(2, round(max(image.size) / 700))
     for line in sorted(network.lines.values(), key=lambda x: x.id):
@@ -136,6 +144,10 @@ def write_overlay(city: City, data_root: Path, graphs: Path, out: Path | None = 
     network = load_network(folder / "graph.json") if (folder / "graph.json").is_file() else None
     if network is None:
         raise SourceError(f"no graph.json: run `mapcurate build-graph --city {city.slug}` first", folder)
+    stale = stale_sources(city, data_root, network.sources)
+    if stale:
+        raise SourceError(f"{city.slug}'s {' and '.join(stale)} changed since this graph was built: run "
+                          f"`mapcurate build-graph --city {city.slug}` again", folder / "graph.json")
     findings = _findings(folder / QUALITY_FILE)
     source = map_source(city, data_root)
     if source is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import tomllib
@@ -191,7 +192,8 @@ def test_export_refuses_questions_asked_of_an_earlier_drawing(runner, rendered, 
     target = tmp_path / "export"
     result = runner.invoke(app, ["export", "--questions", str(graphs / "testburg" / "questions.parquet"),
                                  "--graphs", str(graphs), "--out", str(target)])
-    assert result.exit_code == 2 and "asked of a network drawn on another image" in result.stderr
+    assert result.exit_code == 2 and "changed since this graph was built" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
     assert not target.exists()
 
 
@@ -205,3 +207,24 @@ def test_all_includes_rendered_cities_and_says_when_there_is_none(runner, render
     monkeypatch.setenv("MAPCURATE_CITIES", str(only_demo))
     result = runner.invoke(app, ["build-graph", "--all", "--out", str(tmp_path / "none")])
     assert result.exit_code == 2 and "--all found no city" in result.stderr
+
+
+def test_export_and_overlay_refuse_a_graph_older_than_its_annotation(runner, rendered, tmp_path):
+    """The same image, but the annotation edited after the graph was built: the graph is stale."""
+    out, graphs = rendered
+    assert runner.invoke(app, ["gen-questions", "--city", "testburg", "--graphs", str(graphs)]).exit_code == 0
+    annotation = next((out / "data" / "annotations").rglob("*.json"))
+    document = json.loads(annotation.read_text(encoding="utf-8"))
+    document["stations"][0]["labels"]["en"]["text"] = "Totally Different"
+    annotation.write_text(json.dumps(document), encoding="utf-8")
+    manifest = out / "cities" / "testburg" / "city.toml"
+    data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    data["sources"]["annotation"]["sha256"] = hashlib.sha256(annotation.read_bytes()).hexdigest()
+    manifest.write_text(tomli_w.dumps(data), encoding="utf-8")
+    result = runner.invoke(app, ["export", "--questions", str(graphs / "testburg" / "questions.parquet"),
+                                 "--graphs", str(graphs), "--out", str(tmp_path / "export")])
+    assert result.exit_code == 2 and "testburg's annotation changed since this graph was built" in result.stderr
+    result = runner.invoke(app, ["overlay", "--city", "testburg", "--graphs", str(graphs)])
+    assert result.exit_code == 2 and "changed since this graph was built" in result.stderr
+    assert not (tmp_path / "export").exists() and not (graphs / "testburg" / "overlay.png").exists()
+

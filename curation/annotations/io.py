@@ -20,6 +20,8 @@ def read_annotation(path: Path) -> Annotation:
         raise SourceError(f"cannot read the annotation: {exc.strerror or exc}", path) from exc
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"not valid JSON: {exc}", path) from exc
+    except RecursionError as exc:
+        raise SourceError("not an annotation: JSON nested too deeply", path) from exc
     except ValueError as exc:
         raise SourceError(str(exc), path) from exc
     return Annotation.from_dict(data, path)

@@ -31,6 +31,7 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COLOR = re.compile(r"^#[0-9A-F]{6}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class AnnotationError(MapcurateError, ValueError):
@@ -226,7 +227,12 @@ def _kind(value: Any) -> str:
 
 
 def _finite(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value) and abs(value) < 1e15  # no map is a petapixel wide
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def _check_image(image: ImageRef, problems: _Problems) -> None:
@@ -295,6 +301,9 @@ def _check_station(station: StationMark, where: str, bounds: tuple[int, int] | N
             problems.add(f"{where}.labels language must be a code such as 'en' or 'zh', but got {lang!r}")
         if not isinstance(label.text, str) or not label.text.strip():
             problems.add(f"{where}.labels.{lang}.text must be non-empty text, but got {label.text!r}")
+        elif _CONTROL.search(label.text):
+            problems.add(f"{where}.labels.{lang}.text must be printable text without control or bidi-override "
+                         f"characters, but got {label.text!r}")
         if label.box is not None:
             _check_box(label.box, f"{where}.labels.{lang}.box", bounds, problems)
 
@@ -305,7 +314,8 @@ def _check_line(line: LineTrace, where: str, bounds: tuple[int, int] | None, pro
         problems.add(f"{where}.names must map at least one language to a name, but got {line.names!r}")
     else:
         for lang, name in sorted(line.names.items()):
-            if not isinstance(lang, str) or not _LANG.match(lang) or not isinstance(name, str) or not name.strip():
+            if not isinstance(lang, str) or not _LANG.match(lang) or not isinstance(name, str) or not name.strip() \
+                    or _CONTROL.search(name):
                 problems.add(f"{where}.names must map language codes to non-empty names, but got {lang!r}: {name!r}")
     if line.color is not None and (not isinstance(line.color, str) or not _COLOR.match(line.color)):
         problems.add(f"{where}.color must be #RRGGBB in upper case, but got {line.color!r}")

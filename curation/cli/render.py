@@ -23,7 +23,8 @@ GraphsOption = Annotated[Path, typer.Option("--graphs", help="Where build-graph 
 @one_line_errors
 def render(
     out: Annotated[Path, typer.Option("--out", help="Folder to write cities/<slug>/ and data/ into.")],
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the network, layout and names.")] = 0,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=2**63 - 1, help="Seed of the network, layout and names.")]
+    = 0,
     city: Annotated[str | None, typer.Option(
         "--city", help="Draw this city's canonical network instead of a procedural one.")] = None,
     rename: Annotated[bool, typer.Option(

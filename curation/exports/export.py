@@ -27,7 +27,7 @@ from curation.exports.manifest import MANIFEST_FILE, file_entry, manifest
 from curation.exports.maps import MapImage, read_map
 from curation.exports.splits import assign_splits
 from curation.images import map_source
-from curation.network.build import GRAPH_FILE
+from curation.network.build import GRAPH_FILE, stale_sources
 from curation.questions.records import load_questions
 from curation.scoring.ground_truth import dumps
 from curation.scoring.run import ground_truths
@@ -159,11 +159,16 @@ def _check_graphs_are_of_these_maps(cities: dict[str, City], graphs: Path, data_
         path = graphs / slug / GRAPH_FILE
         source = map_source(city, data_root)
         if source is None or not source.path.is_file() or not path.is_file():
-            continue
+            continue  # no drawing to disagree with
         try:
-            image = json.loads(path.read_text(encoding="utf-8")).get("image")
-        except (OSError, ValueError, AttributeError):
+            document = json.loads(path.read_text(encoding="utf-8"))
+            image, recorded = document.get("image"), document.get("sources") or {}
+        except (OSError, ValueError, AttributeError, RecursionError):
             continue  # the ground truths read it again and report what is wrong with it
+        stale = stale_sources(city, data_root, recorded) if isinstance(recorded, dict) else []
+        if stale:
+            raise SourceError(f"{slug}'s {' and '.join(stale)} changed since this graph was built: rebuild the graph "
+                              "and regenerate the questions", path)
         actual = source.inspect().sha256 if isinstance(image, dict) else None
         if actual is not None and image.get("sha256") != actual:
             raise SourceError(f"{slug}'s questions were asked of a network drawn on another image (graph.json names "

@@ -168,9 +168,10 @@ def load_network(path: Path | str) -> Network:
     """Read a `graph.json` written by `write_outputs`, checked against its schema and for dangling ids."""
     path = Path(path)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise SourceError(f"not a readable graph.json: {exc}", path) from exc
+        document = json.loads(path.read_text(encoding="utf-8"), parse_constant=_no_constant)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        detail = "nested too deeply" if isinstance(exc, RecursionError) else exc
+        raise SourceError(f"not a readable graph.json: {detail}", path) from exc
     error = next(iter(Draft202012Validator(load_schema("network")).iter_errors(document)), None)
     if error is not None:
         where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
@@ -180,6 +181,21 @@ def load_network(path: Path | str) -> Network:
     if dangling:
         raise SourceError(f"not a valid graph.json: lines name unknown stations ({', '.join(dangling[:5])})", path)
     return network
+
+
+def stale_sources(city: City, data_root: Path, recorded: dict[str, Any]) -> list[str]:
+    """The source kinds (station list, annotation) whose file changed since a graph recorded its sha256."""
+    stale = []
+    for kind in ("stations", "annotation"):
+        sha = (recorded.get(kind) or {}).get("sha256") if isinstance(recorded.get(kind), dict) else None
+        if sha and kind in city.sources and city.has_source(kind, data_root) \
+                and sha256_of(city.source_path(kind, data_root)) != sha:
+            stale.append(kind)
+    return stale
+
+
+def _no_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a number graph.json may hold")
 
 
 def build_cities(cities: list[City], data_root: Path, out_root: Path,

@@ -263,3 +263,19 @@ def test_the_schema_rejects_bad_documents(validator, path, value):
     assert list(validator.iter_errors(document))
     with pytest.raises(AnnotationError):
         Annotation.from_dict(document)
+
+
+@pytest.mark.parametrize(("path", "value", "problem"), [
+    ("stations.0.pos", [10**400, 5], "must be [x, y] in pixels"),
+    ("stations.0.labels.en.text", "Foo\x1b[31mBar", "without control or bidi-override characters"),
+    ("stations.0.labels.en.text", "Foo\u202eBar", "without control or bidi-override characters"),
+])
+def test_hostile_values_are_problems(path, value, problem):
+    assert any(problem in p for p in problems_of(lambda: Annotation.from_dict(with_change(path, value))))
+
+
+def test_json_nested_too_deeply_is_one_line(tmp_path: Path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    with pytest.raises(SourceError, match="nested too deeply"):
+        read_annotation(path)
