@@ -228,3 +228,11 @@ def test_export_and_overlay_refuse_a_graph_older_than_its_annotation(runner, ren
     assert result.exit_code == 2 and "changed since this graph was built" in result.stderr
     assert not (tmp_path / "export").exists() and not (graphs / "testburg" / "overlay.png").exists()
 
+
+
+def test_a_map_too_small_to_show_its_network_is_refused(runner, tmp_path):
+    out = tmp_path / "tiny"
+    result = runner.invoke(app, ["render", "--seed", "7", "--lines", "6", "--loops", "1", "--branches", "1",
+                                 "--shared-track", "1", "--megapixels", "0.01", "--out", str(out)])
+    assert result.exit_code == 2 and "at this size the drawing does not show the network" in result.stderr
+    assert files_under(out) == {}

@@ -12,15 +12,18 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from curation.annotations.model import Annotation
 from curation.cities import City
 from curation.names import slugify
+from curation.network.annotations import import_annotation
+from curation.network.crosscheck import ride_key
 from curation.network.model import Network
 from curation.synth.city import GENERATOR, CityIdentity, WrittenCity, check_target, write_city
 from curation.synth.geometry import Layout
 from curation.synth.layout import layout_network
 from curation.synth.names import city_name, rename_network
 from curation.synth.procedural import NetworkSpec, generate_network
-from curation.synth.render import RenderOptions, render_map
+from curation.synth.render import RenderError, RenderOptions, render_map
 
 SYNTHETIC_LICENSE = "CC0-1.0"
 
@@ -78,10 +81,26 @@ def _draw(out: Path, identity: CityIdentity, network: Network, layout: Layout, o
         lang in s.names for s in network.stations.values()))
     options = RenderOptions(**{**asdict(options), "languages": tuple(dict.fromkeys(languages))})
     drawn = render_map(network, layout, f"{identity.slug}.png", options)
+    _check_round_trip(identity, network, drawn.annotation)
     rendered = {**rendered, "generator": GENERATOR, "stats": _plain(drawn.stats)}
     rendered.setdefault("parameters", {})["render"] = _plain(asdict(options))
     written = write_city(out, identity, network, drawn.png, drawn.annotation, rendered)
     return RenderResult(written=written, network=network, kind=rendered["kind"], stats=dict(drawn.stats))
+
+
+def _check_round_trip(identity: CityIdentity, network: Network, annotation: Annotation) -> None:
+    """The drawing must read back as the network drawn: at too small a size markers and lines merge."""
+    city = City(slug=identity.slug, folder=Path(identity.slug), country=identity.country, names=identity.names,
+                languages=identity.languages, station_language=identity.station_language, sources={})
+    back, findings = import_annotation(city, annotation)
+
+    def rides(net: Network) -> dict[str, list[tuple[str, ...]]]:
+        return {lid: sorted(ride_key(v, line.loop) for v in line.variants) for lid, line in net.lines.items()}
+
+    if rides(back) != rides(network) or any(f.severity == "error" for f in findings):
+        wrong = sorted(lid for lid in rides(network) if rides(back).get(lid) != rides(network)[lid])
+        raise RenderError(f"at this size the drawing does not show the network: {len(wrong)} lines read back with "
+                          f"other stops ({', '.join(wrong[:3])}); use a larger --megapixels or --scale")
 
 
 def _city_names(seed: int, language: str) -> dict[str, str]:
