@@ -41,7 +41,7 @@ def test_render_build_overlay(runner, rendered):
     out, graphs = rendered
     graph = json.loads((graphs / "testburg" / "graph.json").read_text(encoding="utf-8"))
     assert all("pos" in s for s in graph["stations"]) and all(line["geometry"] for line in graph["lines"])
-    png = out / "data" / "maps" / "synthetic" / "testburg.png"
+    png = next((out / "data" / "maps" / "synthetic").glob("testburg-*.png"))
     assert graph["image"]["file_name"] == "testburg.png" and graph["image"]["width"] == Image.open(png).width
     result = runner.invoke(app, ["overlay", "--city", "testburg", "--graphs", str(graphs), "--max-side", "500"])
     assert result.exit_code == 0, result.output
@@ -63,7 +63,7 @@ def test_a_flagged_station_is_named_on_the_overlay(runner, rendered):
     assert result.exit_code == 0 and "source-changed" in result.output
     quality = json.loads((graphs / "testburg" / "quality.json").read_text(encoding="utf-8"))
     assert "annotation-station-extra" in quality["counts_by_code"]  # on the map, not in the list
-    before = np.asarray(Image.open(out / "data" / "maps" / "synthetic" / "testburg.png").convert("RGB"))
+    before = np.asarray(Image.open(next((out / "data" / "maps" / "synthetic").glob("testburg-*.png"))).convert("RGB"))
     assert runner.invoke(app, ["overlay", "--city", "testburg", "--graphs", str(graphs)]).exit_code == 0
     pixels = np.asarray(Image.open(graphs / "testburg" / "overlay.png").convert("RGB"))[: before.shape[0]]
     red = ((pixels[..., 0] > 190) & (pixels[..., 1] < 60) & (pixels[..., 2] < 60)).sum()
@@ -99,7 +99,7 @@ UNPINNED = {"truncated": "truncated or corrupt PNG", "bomb": r"900,000,000 pixel
 def test_a_bad_map_is_refused_in_one_line_and_nothing_is_written(runner, rendered, damage, command, pinned):
     """A pinned map is caught by its pin; an unpinned one by the image checks themselves."""
     out, graphs = rendered
-    png = out / "data" / "maps" / "synthetic" / "testburg.png"
+    png = next((out / "data" / "maps" / "synthetic").glob("testburg-*.png"))
     if not pinned:
         png = unpin_map(out)
         assert runner.invoke(app, ["build-graph", "--city", "testburg", "--out", str(graphs)]).exit_code == 0
@@ -149,9 +149,9 @@ def test_the_demo_draws_exports_scores_and_overlays(runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert "gold answers: 100.0% accurate" in result.output
     demo = tmp_path / "demo"
-    for path in ("map/data/maps/demo/demo.png", "map/data/annotations/demo/demo.json", "overlay.png", "graph.json",
-                 "export/data/train.parquet", "export/maps.parquet"):
-        assert (demo / path).is_file(), path
+    for path in ("map/data/maps/demo/demo-*.png", "map/data/annotations/demo/demo-*.json", "overlay.png",
+                 "graph.json", "export/data/train.parquet", "export/maps.parquet"):
+        assert len([p for p in demo.glob(path) if p.is_file()]) == 1, path
     graph = json.loads((demo / "graph.json").read_text(encoding="utf-8"))
     assert all("pos" in s for s in graph["stations"])
 
@@ -167,20 +167,33 @@ def test_render_never_replaces_another_rendered_city_of_the_same_slug(runner, tm
     assert files_under(tmp_path) == before
 
 
-def test_a_render_that_fails_while_writing_leaves_nothing(runner, tmp_path, monkeypatch):
-    import curation.synth.city as city_module
+def test_a_render_that_fails_while_writing_leaves_the_old_city_or_nothing(runner, tmp_path, monkeypatch):
+    import curation.atomic as atomic
 
-    real_replace = city_module.os.replace
+    real_replace = atomic.os.replace
 
     def failing_replace(source, target):
         if str(target).endswith(".png"):
             raise OSError(28, "No space left on device", str(target))
         return real_replace(source, target)
 
-    monkeypatch.setattr(city_module.os, "replace", failing_replace)
-    result = runner.invoke(app, ["render", "--seed", "5", "--scale", "0.5", "--out", str(tmp_path / "out")])
+    out = tmp_path / "out"
+    monkeypatch.setattr(atomic.os, "replace", failing_replace)
+    result = runner.invoke(app, ["render", "--seed", "5", "--scale", "0.5", "--out", str(out)])
     assert result.exit_code == 2 and "No space left on device" in result.stderr
-    assert files_under(tmp_path / "out") == {} and not (tmp_path / "out" / "data").exists()
+    assert files_under(out) == {}
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    command = ["render", "--seed", "5", "--scale", "0.5", "--slug", "keep", "--out", str(out)]
+    assert runner.invoke(app, command).exit_code == 0
+    before = files_under(out)
+    monkeypatch.setattr(atomic.os, "replace", failing_replace)
+    result = runner.invoke(app, [*command, "--scale", "0.7"])  # the same map, redrawn larger: fails midway
+    assert result.exit_code == 2 and files_under(out) == before
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert runner.invoke(app, [*command, "--scale", "0.7"]).exit_code == 0  # and when it succeeds, only the new
+    after = files_under(out)
+    old_map = next(p for p in before if p.suffix == ".png")
+    assert len(after) == 4 and old_map not in after  # the same station list, a new map and annotation
 
 
 def test_export_refuses_questions_asked_of_an_earlier_drawing(runner, rendered, tmp_path):

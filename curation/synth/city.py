@@ -3,21 +3,21 @@
 Layout under the output folder `root`, so the result runs through the same flow as a real city
 (`MAPCURATE_CITIES=root/cities MAPCURATE_DATA=root/data mapcurate build-graph --city <slug>`):
 
-    root/cities/<slug>/city.toml                    manifest: sources pinned by sha256, overrides, [rendered]
-    root/data/stations/<country>/<slug>.json        the network as a ReasonMap station list
-    root/data/maps/<country>/<slug>.png             the drawn map
-    root/data/annotations/<country>/<slug>.json     every station and line position on it, exact
+    root/cities/<slug>/city.toml                          manifest: sources pinned by sha256, overrides, [rendered]
+    root/data/stations/<country>/<slug>-<sha8>.json       the network as a ReasonMap station list
+    root/data/maps/<country>/<slug>-<sha8>.png            the drawn map
+    root/data/annotations/<country>/<slug>-<sha8>.json    every station and line position on it, exact
 
-The four files are staged beside their targets and renamed into place together, the manifest last:
-a failure leaves nothing behind, and an earlier rendering of the same map is replaced whole.
+Data files are named by their content, so writing one never touches the files an earlier manifest
+names; the manifest, written last with one atomic rename, is the commit point. Killed or failing at
+any moment, the city is the old one or the new one, complete; the earlier rendering's data files are
+removed once the new manifest is in place.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +26,7 @@ from typing import Any
 import tomli_w
 
 from curation.annotations.model import Annotation
-from curation.atomic import current_umask, dumps_canonical_json
+from curation.atomic import dumps_canonical_json, write_bytes_atomic
 from curation.cities import MANIFEST_NAME, check_slug
 from curation.errors import OutputError
 from curation.network.model import Network
@@ -60,95 +60,81 @@ class WrittenCity:
     annotation: Path
 
 
-def city_paths(root: Path, identity: CityIdentity) -> WrittenCity:
+def city_paths(root: Path, identity: CityIdentity, digests: dict[str, str]) -> WrittenCity:
+    """Where the files go; data files carry the first 8 hex digits of their sha256 (`digests` by kind)."""
     data = root / "data"
-    rel = f"{identity.country}/{identity.slug}"
+
+    def named(folder: str, kind: str, suffix: str) -> Path:
+        return data / folder / identity.country / f"{identity.slug}-{digests[kind][:8]}{suffix}"
+
     return WrittenCity(slug=identity.slug, manifest=root / "cities" / identity.slug / MANIFEST_NAME,
-                       stations=data / "stations" / f"{rel}.json", map=data / "maps" / f"{rel}.png",
-                       annotation=data / "annotations" / f"{rel}.json")
+                       stations=named("stations", "stations", ".json"), map=named("maps", "map", ".png"),
+                       annotation=named("annotations", "annotation", ".json"))
 
 
-def check_target(root: Path, identity: CityIdentity, rendered: dict[str, Any]) -> WrittenCity:
+def check_target(root: Path, identity: CityIdentity, rendered: dict[str, Any]) -> list[Path]:
     """Check the files can be written, replacing at most an earlier rendering of the same map.
 
     A city that `mapcurate render` did not write, or another rendered city that happens to have the
-    same slug (a different kind, seed or source city), is never overwritten.
+    same slug (a different kind, seed or source city), is never overwritten. Returns the data files
+    the earlier rendering's manifest names (to remove once the new one is in place).
     """
     check_slug(identity.slug)
-    paths = city_paths(root, identity)
-    if paths.manifest.exists():
+    manifest = root / "cities" / identity.slug / MANIFEST_NAME
+    earlier_files: list[Path] = []
+    if manifest.exists():
         try:
-            earlier = tomllib.loads(paths.manifest.read_text(encoding="utf-8")).get("rendered")
+            earlier = tomllib.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise OutputError(f"cannot read the existing manifest: {exc}", paths.manifest) from exc
-        if not isinstance(earlier, dict):
-            raise OutputError("a city that mapcurate did not render is here; choose another --out", paths.manifest)
+            raise OutputError(f"cannot read the existing manifest: {exc}", manifest) from exc
+        made = earlier.get("rendered")
+        if not isinstance(made, dict):
+            raise OutputError("a city that mapcurate did not render is here; choose another --out", manifest)
         same = ("kind", "seed", "derived_from")
-        if any(earlier.get(k) != rendered.get(k) for k in same):
-            described = ", ".join(f"{k} {earlier.get(k)}" for k in same if earlier.get(k) is not None)
+        if any(made.get(k) != rendered.get(k) for k in same):
+            described = ", ".join(f"{k} {made.get(k)}" for k in same if made.get(k) is not None)
             raise OutputError(f"another rendered city is here ({described}); choose another --slug or --out",
-                              paths.manifest)
-    for path in (paths.manifest, paths.stations, paths.map, paths.annotation):
-        existing = next(p for p in (path.parent, *path.parent.parents) if p.exists())
+                              manifest)
+        data = (root / "data").resolve()
+        for source in (earlier.get("sources") or {}).values():
+            path = (root / "data" / str(source.get("path", ""))).resolve()
+            if isinstance(source, dict) and source.get("path") and path.is_relative_to(data) and path.is_file():
+                earlier_files.append(path)
+    for folder in (manifest.parent, *(root / "data" / kind / identity.country
+                                      for kind in ("stations", "maps", "annotations"))):
+        existing = next(p for p in (folder, *folder.parents) if p.exists())
         if not existing.is_dir():
             raise OutputError("is a file, but the output folder must be created here", existing)
-        if path.is_dir():
-            raise OutputError("is a folder, but an output file must go here", path)
-    return paths
+    if manifest.is_dir():
+        raise OutputError("is a folder, but an output file must go here", manifest)
+    return earlier_files
 
 
 def write_city(root: Path, identity: CityIdentity, network: Network, png: bytes, annotation: Annotation,
                rendered: dict[str, Any]) -> WrittenCity:
-    """Write the four files of a rendered city (see the module docstring) all or none; returns their paths."""
-    paths = check_target(root, identity, rendered)
+    """Write a rendered city (see the module docstring): the old one or the new one, never a mix."""
+    earlier = check_target(root, identity, rendered)
     listed = station_list(network, identity.station_language)
-    stations = (json.dumps(listed.lines, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    annotated = dumps_canonical_json(annotation.to_dict())
-    files = {"stations": (paths.stations, stations), "map": (paths.map, png),
-             "annotation": (paths.annotation, annotated)}
+    content = {"stations": (json.dumps(listed.lines, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+               "map": png, "annotation": dumps_canonical_json(annotation.to_dict())}
+    paths = city_paths(root, identity, {k: hashlib.sha256(v).hexdigest() for k, v in content.items()})
+    files = {kind: (getattr(paths, kind), data) for kind, data in content.items()}
     manifest = _manifest(identity, listed, rendered, files, root / "data")
+    written: list[Path] = []
     try:
-        _write_all([*files.values(), (paths.manifest, manifest.encode("utf-8"))])
+        for path, data in files.values():
+            if not (path.is_file() and path.read_bytes() == data):  # same name, same content: already there
+                write_bytes_atomic(path, data)
+                written.append(path)
+        write_bytes_atomic(paths.manifest, manifest.encode("utf-8"))  # the commit point
     except OSError as exc:
+        for path in written:
+            path.unlink(missing_ok=True)
         raise OutputError(f"cannot write the rendered city: {exc.strerror or exc}", exc.filename or root) from exc
+    for path in earlier:
+        if path not in {p.resolve() for p, _ in files.values()}:
+            path.unlink(missing_ok=True)
     return paths
-
-
-def _write_all(files: list[tuple[Path, bytes]]) -> None:
-    """Stage every file beside its target, then swap them all in; a failure restores what was there before."""
-    staged: list[tuple[Path, Path]] = []
-    created: list[Path] = []
-    swapped: list[tuple[Path, Path | None]] = []  # target, its earlier version set aside (None: it was new)
-    try:
-        for path, data in files:
-            created += [p for p in reversed((path.parent, *path.parent.parents)) if not p.exists()]
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            staged.append((Path(tmp), path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.chmod(tmp, 0o666 & ~current_umask())
-        for tmp, path in staged:
-            earlier = path.with_name(f".{path.name}.old") if path.exists() else None
-            if earlier is not None:
-                os.replace(path, earlier)
-            swapped.append((path, earlier))
-            os.replace(tmp, path)
-    except BaseException:
-        for path, earlier in reversed(swapped):
-            if earlier is not None and earlier.exists():
-                os.replace(earlier, path)
-            elif earlier is None:
-                path.unlink(missing_ok=True)
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        for folder in reversed(created):
-            if folder.is_dir() and not any(folder.iterdir()):
-                folder.rmdir()
-        raise
-    for _, earlier in swapped:
-        if earlier is not None:
-            earlier.unlink(missing_ok=True)
 
 
 def _manifest(identity: CityIdentity, listed: Any, rendered: dict[str, Any],
