@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 
 from curation.annotations.io import read_annotation
-from curation.atomic import unique_keys, write_json_atomic
+from curation.atomic import current_umask, dumps_canonical_json, unique_keys, write_json_atomic
 from curation.cities import City
 from curation.errors import OutputError, SourceError
 from curation.fetch import sha256_of
@@ -136,20 +137,32 @@ def _provenance(city: City, hashes: dict[str, str]) -> dict[str, Any]:
 def write_outputs(result: BuildResult, out_dir: Path) -> list[Path]:
     """Write `quality.json` always and `graph.json` only for a network without errors.
 
-    A failed build removes the `graph.json` of an earlier build, so that a folder never pairs
-    a fresh report with a stale graph.
+    A folder never pairs a fresh report with a stale graph, even if the process is killed midway:
+    the new graph is staged first, the earlier `graph.json` removed, the report written, and only
+    then the staged graph renamed into place.
     """
     graph = out_dir / GRAPH_FILE
+    staged: Path | None = None
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_json_atomic(out_dir / QUALITY_FILE, result.report.to_dict())
         if result.ok:
-            write_json_atomic(graph, result.network.to_dict())
-            return [out_dir / QUALITY_FILE, graph]
+            fd, name = tempfile.mkstemp(prefix=f".{GRAPH_FILE}.", suffix=".tmp", dir=out_dir)
+            staged = Path(name)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(dumps_canonical_json(result.network.to_dict()))
+            os.chmod(staged, 0o666 & ~current_umask())
         graph.unlink(missing_ok=True)
-        return [out_dir / QUALITY_FILE]
+        write_json_atomic(out_dir / QUALITY_FILE, result.report.to_dict())
+        if staged is None:
+            return [out_dir / QUALITY_FILE]
+        os.replace(staged, graph)
+        staged = None
+        return [out_dir / QUALITY_FILE, graph]
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", out_dir) from exc
+    finally:
+        if staged is not None:
+            staged.unlink(missing_ok=True)
 
 
 def check_output(out_dir: Path) -> None:
