@@ -22,10 +22,11 @@ from PIL import Image, ImageDraw
 from curation.atomic import write_bytes_atomic
 from curation.cities import City
 from curation.errors import MapcurateError, OutputError, SourceError
-from curation.images import map_source
+from curation.images import decode_image, map_source
 from curation.network.build import QUALITY_FILE, load_network, stale_sources
 from curation.network.model import Network
 from curation.synth.fonts import label_font
+from curation.synth.style import hex_rgb
 
 OVERLAY_FILE = "overlay.png"
 DEFAULT_MAX_SIDE = 2048
@@ -50,7 +51,7 @@ def overlay_image(image: Image.Image, network: Network, findings: list[dict[str,
     canvas = (np.asarray(image.convert("RGB"), dtype=np.float32) * 0.4 + 255 * 0.6).astype(np.uint8)
     unit = max(2, round(max(image.size) / 700))
     for line in sorted(network.lines.values(), key=lambda x: x.id):
-        color = _rgb(line.color or "#444444")
+        color = hex_rgb(line.color or "#444444")
         for polyline in line.geometry:
             points = np.array([[x * sx * 16, y * sy * 16] for x, y in polyline], dtype=np.int32)
             cv2.polylines(canvas, [points], False, color, unit, cv2.LINE_AA, shift=4)
@@ -131,10 +132,6 @@ def _with_panel(image: Image.Image, network: Network, findings: list[dict[str, A
     return panel
 
 
-def _rgb(color: str) -> tuple[int, int, int]:
-    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
-
-
 def write_overlay(city: City, data_root: Path, graphs: Path, out: Path | None = None,
                   max_side: int = DEFAULT_MAX_SIDE) -> Path:
     """Draw `city`'s `graphs/<city>/graph.json` and its findings over the city's map; write `overlay.png`."""
@@ -152,12 +149,12 @@ def write_overlay(city: City, data_root: Path, graphs: Path, out: Path | None = 
     source = map_source(city, data_root)
     if source is None:
         raise SourceError(f"city {city.slug!r} declares no map image to draw on", city.manifest_path)
-    info, _ = source.read()
+    info, data = source.read()
     if network.image is not None and info.sha256 != network.image.get("sha256"):
         raise SourceError(f"the positions in graph.json are pixels of image {network.image.get('sha256', '?')[:12]}…, "
                           f"not of this map ({info.sha256[:12]}…); rebuild the graph", source.path)
     scale = min(1.0, max_side / max(info.width, info.height))
-    image = source.load(max_pixels=max(1, int(info.width * info.height * scale * scale)))
+    image = decode_image(data, source.path, max_pixels=max(1, int(info.width * info.height * scale * scale)))
     drawn = overlay_image(image, network, findings)
     target = (out or folder) / OVERLAY_FILE
     buffer = _png(drawn)

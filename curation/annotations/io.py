@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -12,19 +13,26 @@ from curation.errors import SourceError
 
 def read_annotation(path: Path) -> Annotation:
     """Load an annotation file; a malformed or invalid one raises a one-line error naming it."""
+    return load_annotation(path)[0]
+
+
+def load_annotation(path: Path) -> tuple[Annotation, str]:
+    """The annotation in `path` and the sha256 of its bytes, read once."""
     try:
-        data = json.loads(path.read_bytes().decode("utf-8"), object_pairs_hook=unique_keys())
+        content = path.read_bytes()
     except FileNotFoundError as exc:
         raise SourceError("annotation file not found", path) from exc
     except OSError as exc:
         raise SourceError(f"cannot read the annotation: {exc.strerror or exc}", path) from exc
+    try:
+        data = json.loads(content.decode("utf-8"), object_pairs_hook=unique_keys())
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise SourceError(f"not valid JSON: {exc}", path) from exc
     except RecursionError as exc:
         raise SourceError("not an annotation: JSON nested too deeply", path) from exc
     except ValueError as exc:
         raise SourceError(str(exc), path) from exc
-    return Annotation.from_dict(data, path)
+    return Annotation.from_dict(data, path), hashlib.sha256(content).hexdigest()
 
 
 def write_annotation(path: Path, annotation: Annotation) -> None:

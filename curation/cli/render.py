@@ -17,6 +17,8 @@ from curation.synth.make import RenderResult, render_city, render_synthetic
 from curation.synth.procedural import NetworkSpec
 from curation.synth.render import RenderOptions
 
+_SPEC = NetworkSpec()
+SPAN_DEFAULT = f"{_SPEC.stations_per_line[0]}:{_SPEC.stations_per_line[1]}"
 GraphsOption = Annotated[Path, typer.Option("--graphs", help="Where build-graph wrote <city>/graph.json.")]
 
 
@@ -29,14 +31,15 @@ def render(
         "--city", help="Draw this city's canonical network instead of a procedural one.")] = None,
     rename: Annotated[bool, typer.Option(
         "--rename", help="With --city: replace every station and line name by generated ones.")] = False,
-    lines: Annotated[int, typer.Option("--lines", min=1, help="Procedural: number of lines.")] = 5,
+    lines: Annotated[int, typer.Option("--lines", min=1, help="Procedural: number of lines.")] = _SPEC.lines,
     stations_per_line: Annotated[str, typer.Option(
-        "--stations-per-line", help="Procedural: MIN:MAX stations per line.")] = "8:16",
+        "--stations-per-line", help="Procedural: MIN:MAX stations per line.")] = SPAN_DEFAULT,
     loops: Annotated[int, typer.Option("--loops", min=0, help="Procedural: how many lines are loops.")] = 0,
     branches: Annotated[int, typer.Option("--branches", min=0, help="Procedural: how many lines fork (Y).")] = 0,
     shared_track: Annotated[int, typer.Option(
         "--shared-track", min=0, help="Procedural: line pairs that share a run of track.")] = 0,
-    language: Annotated[str, typer.Option("--language", help="Procedural: station names in en or zh.")] = "en",
+    language: Annotated[str, typer.Option("--language", help="Procedural: station names in en or zh.")]
+    = _SPEC.language,
     megapixels: Annotated[float | None, typer.Option(
         "--megapixels", min=0.01, max=200, help="Size of the image (default: the scale's natural size).")] = None,
     scale: Annotated[float, typer.Option("--scale", min=0.1, help="Multiplies every drawn size.")] = 1.0,
@@ -66,9 +69,11 @@ def render(
                            shared_track=shared_track, language=language)
         result = render_synthetic(out, seed, spec, options, slug=slug)
     else:
-        procedural = {"--lines": lines != 5, "--stations-per-line": stations_per_line != "8:16", "--loops": loops,
-                      "--branches": branches, "--shared-track": shared_track, "--language": language != "en",
-                      "--slug": slug is not None}
+        default = NetworkSpec()
+        procedural = {"--lines": lines != default.lines, "--stations-per-line": stations_per_line != SPAN_DEFAULT,
+                      "--loops": loops != default.loops, "--branches": branches != default.branches,
+                      "--shared-track": shared_track != default.shared_track,
+                      "--language": language != default.language, "--slug": slug is not None}
         given = [name for name, used in procedural.items() if used]
         if given:
             raise MapcurateError(f"{', '.join(given)} shape a procedural network; with --city the city's own "

@@ -26,7 +26,6 @@ from curation.exports.manifest import FORMAT as EXPORT_FORMAT
 from curation.exports.manifest import MANIFEST_FILE, file_entry, manifest
 from curation.exports.maps import MapImage, read_map
 from curation.exports.splits import assign_splits
-from curation.images import map_source
 from curation.network.build import GRAPH_FILE, stale_sources
 from curation.questions.records import load_questions
 from curation.scoring.ground_truth import dumps
@@ -75,7 +74,7 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     cities = {slug: load_city(slug, cities_root) for slug in sorted({r["city"] for r in rows})}
     progress("maps")
     maps, missing = _maps(cities, data_root, options)
-    _check_graphs_are_of_these_maps(cities, graphs, data_root)
+    _check_graphs_are_of_these_maps(maps, cities, graphs, data_root)
     derived = {slug: c.rendered["derived_from"] for slug, c in cities.items() if c.rendered.get("derived_from")}
     splits = assign_splits(list(cities), test_cities=options.test_cities, test_fraction=options.test_fraction,
                            derived_from=derived,
@@ -150,16 +149,15 @@ def _maps(cities: dict[str, City], data_root: Path, options: ExportOptions) -> t
     return maps, missing
 
 
-def _check_graphs_are_of_these_maps(cities: dict[str, City], graphs: Path, data_root: Path) -> None:
-    """A graph built from an annotation names its image: the map exported must be that image.
-
-    Otherwise the questions (asked of that graph) describe another map — a city re-rendered since.
-    """
-    for slug, city in cities.items():
+def _check_graphs_are_of_these_maps(maps: list[MapImage], cities: dict[str, City], graphs: Path,
+                                    data_root: Path) -> None:
+    """A graph built from an annotation names its image and sources: the map exported must be that image,
+    and the sources unchanged since. Otherwise the questions (asked of that graph) describe another map."""
+    for image_row in maps:
+        slug, city = image_row.city, cities[image_row.city]
         path = graphs / slug / GRAPH_FILE
-        source = map_source(city, data_root)
-        if source is None or not source.path.is_file() or not path.is_file():
-            continue  # no drawing to disagree with
+        if not path.is_file():
+            continue
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
             image, recorded = document.get("image"), document.get("sources") or {}
@@ -169,10 +167,9 @@ def _check_graphs_are_of_these_maps(cities: dict[str, City], graphs: Path, data_
         if stale:
             raise SourceError(f"{slug}'s {' and '.join(stale)} changed since this graph was built: rebuild the graph "
                               "and regenerate the questions", path)
-        actual = source.inspect().sha256 if isinstance(image, dict) else None
-        if actual is not None and image.get("sha256") != actual:
+        if isinstance(image, dict) and image.get("sha256") != image_row.source_sha256:
             raise SourceError(f"{slug}'s questions were asked of a network drawn on another image (graph.json names "
-                              f"{str(image.get('sha256'))[:12]}…, the map is {actual[:12]}…): "
+                              f"{str(image.get('sha256'))[:12]}…, the map is {image_row.source_sha256[:12]}…): "
                               f"rebuild the graph and regenerate the questions", path)
 
 

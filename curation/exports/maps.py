@@ -17,12 +17,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from curation.annotations.io import read_annotation
+from curation.annotations.io import load_annotation
 from curation.annotations.model import Annotation, ImageRef
 from curation.annotations.transform import rescaled
 from curation.cities import City
 from curation.errors import SourceError
-from curation.fetch import sha256_of
 from curation.images import decode_image, map_source
 
 # Pillow's default guard against decompression bombs (its MAX_IMAGE_PIXELS, a constant here: mapcurate never
@@ -49,6 +48,7 @@ class MapImage:
     sha256: str
     license: str | None
     upstream: str | None
+    source_sha256: str = ""  # of the file the map was read from (`sha256` is of the bytes stored)
     kind: str = "real"
     derived_from: str | None = None
     annotation: Annotation | None = None
@@ -85,7 +85,8 @@ def read_map(city: City, data_root: Path, max_pixels: int | None = None) -> MapI
     return MapImage(
         map_id=f"{city.slug}-{digest[:8]}", city=city.slug, country=city.country, file_name=f"{city.slug}.png",
         data=data, width=width, height=height, original_width=info.width, original_height=info.height,
-        sha256=digest, license=source.license, upstream=source.upstream, kind=city.map_kind,
+        sha256=digest, source_sha256=info.sha256, license=source.license, upstream=source.upstream,
+        kind=city.map_kind,
         derived_from=city.rendered.get("derived_from"), annotation=annotation,
     )
 
@@ -96,15 +97,10 @@ def map_annotation(city: City, data_root: Path, map_path: Path, map_sha256: str,
     if "annotation" not in city.sources:
         return None
     path = city.source_path("annotation", data_root)
+    annotation, actual = load_annotation(path)
     pinned = city.sources["annotation"].sha256
-    if pinned is not None:
-        try:
-            actual = sha256_of(path)
-        except OSError as exc:
-            raise SourceError(f"cannot read the annotation: {exc.strerror or exc}", path) from exc
-        if actual != pinned:
-            raise SourceError(f"sha256 is {actual}, not the {pinned} pinned in {city.manifest_path}", path)
-    annotation = read_annotation(path)
+    if pinned is not None and actual != pinned:
+        raise SourceError(f"sha256 is {actual}, not the {pinned} pinned in {city.manifest_path}", path)
     image = annotation.image
     if image.sha256 != map_sha256 or (image.width, image.height) != size:
         raise SourceError(f"positions are pixels of another image: the annotation's image must be the map {map_path} "

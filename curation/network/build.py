@@ -13,7 +13,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from curation.annotations.io import read_annotation
+from curation.annotations.io import load_annotation
 from curation.atomic import current_umask, dumps_canonical_json, unique_keys, write_json_atomic
 from curation.cities import City
 from curation.errors import OutputError, SourceError
@@ -94,9 +94,9 @@ def _station_list_network(city: City, data_root: Path) -> tuple[Network, Finding
 
 def _build_from_annotation(city: City, data_root: Path) -> BuildResult:
     path = city.source_path("annotation", data_root)
-    annotation = read_annotation(path)
+    annotation, digest = load_annotation(path)
     network, findings = import_annotation(city, annotation)
-    hashes = {"annotation": sha256_of(path)}
+    hashes = {"annotation": digest}
     _check_pin(city, "annotation", hashes["annotation"], findings)
     findings += check_image(city, annotation, data_root)
     if "stations" in city.sources:

@@ -33,7 +33,6 @@ from curation.network.model import Network
 from curation.synth.station_list import station_list
 
 GENERATOR = "mapcurate-synth/1"
-KINDS = ("synthetic", "rerendered", "renamed")
 
 
 @dataclass(frozen=True)

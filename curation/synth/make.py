@@ -93,12 +93,10 @@ def _check_round_trip(identity: CityIdentity, network: Network, annotation: Anno
     city = City(slug=identity.slug, folder=Path(identity.slug), country=identity.country, names=identity.names,
                 languages=identity.languages, station_language=identity.station_language, sources={})
     back, findings = import_annotation(city, annotation)
-
-    def rides(net: Network) -> dict[str, list[tuple[str, ...]]]:
-        return {lid: sorted(ride_key(v, line.loop) for v in line.variants) for lid, line in net.lines.items()}
-
-    if rides(back) != rides(network) or any(f.severity == "error" for f in findings):
-        wrong = sorted(lid for lid in rides(network) if rides(back).get(lid) != rides(network)[lid])
+    drawn = {lid: sorted(ride_key(v, line.loop) for v in line.variants) for lid, line in network.lines.items()}
+    read = {lid: sorted(ride_key(v, line.loop) for v in line.variants) for lid, line in back.lines.items()}
+    if read != drawn or any(f.severity == "error" for f in findings):
+        wrong = sorted(lid for lid in drawn if read.get(lid) != drawn[lid])
         raise RenderError(f"at this size the drawing does not show the network: {len(wrong)} lines read back with "
                           f"other stops ({', '.join(wrong[:3])}); use a larger --megapixels or --scale")
 

@@ -24,6 +24,7 @@ from curation.synth.names import NameGenerator, city_name, numbered_line_names
 from curation.synth.procedural_build import Builder
 from curation.synth.procedural_moves import unit_moves
 from curation.synth.procedural_spec import LANGUAGES, PALETTE, NetworkSpec, SpecError
+from curation.synth.style import hex_rgb
 
 __all__ = ["LANGUAGES", "PALETTE", "NetworkSpec", "SpecError", "count_crossings", "generate_network"]
 
@@ -106,11 +107,8 @@ def _spec_dict(spec: NetworkSpec) -> dict[str, object]:
 
 def distinct_colours(candidates: list[tuple[str, str]], count: int) -> list[tuple[str, str]]:
     """`count` colours, each the candidate farthest from those already chosen (the first as given)."""
-    def rgb(colour: str) -> tuple[int, int, int]:
-        return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)
-
     def distance(a: str, b: str) -> float:  # "redmean" weighted RGB distance, close to perceived difference
-        (r1, g1, b1), (r2, g2, b2) = rgb(a), rgb(b)
+        (r1, g1, b1), (r2, g2, b2) = hex_rgb(a), hex_rgb(b)
         mean = (r1 + r2) / 2
         red, green, blue = (r1 - r2) ** 2, (g1 - g2) ** 2, (b1 - b2) ** 2
         return ((2 + mean / 256) * red + 4 * green + (2 + (255 - mean) / 256) * blue) ** 0.5
