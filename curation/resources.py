@@ -6,7 +6,7 @@ import json
 import os
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from curation.errors import UnknownCityError
 
@@ -54,4 +54,4 @@ def default_data_root() -> Path:
 @cache
 def load_schema(name: str) -> dict[str, Any]:
     """Load `schemas/<name>.schema.json`."""
-    return json.loads((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8"))
+    return cast(dict[str, Any], json.loads((schemas_dir() / f"{name}.schema.json").read_text(encoding="utf-8")))

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal
 
+from curation.errors import UnknownStationError
 from curation.network.model import Network
 
 Policy = Literal["transfers", "stops"]
@@ -130,7 +131,7 @@ class Router:
         if start == end:
             raise ValueError("start and end must differ")
         dist, preds = self._search(start, stop_at=end)
-        target = self._hub[end]
+        target = self._node(end)
         if target not in dist:
             return []
         ancestors = {target}
@@ -140,13 +141,13 @@ class Router:
                 if prev not in ancestors:
                     ancestors.add(prev)
                     stack.append(prev)
-        found = self._routes_to(dist, preds, self._hub[start], ancestors)
+        found = self._routes_to(dist, preds, self._node(start), ancestors)
         return _ordered(found.get(target, []))
 
     def routes_from(self, start: str) -> dict[str, list[Route]]:
         """Every optimal route from `start` to each other reachable station (one search for all)."""
         dist, preds = self._search(start)
-        found = self._routes_to(dist, preds, self._hub[start], dist)
+        found = self._routes_to(dist, preds, self._node(start), dist)
         return {end: _ordered(found[self._hub[end]]) for end in self._station_ids
                 if end != start and self._hub[end] in found}
 
@@ -173,9 +174,16 @@ class Router:
 
     # -- internals -------------------------------------------------------------------------
 
+    def _node(self, station_id: str) -> int:
+        """The station's graph node; an `UnknownStationError` (a `KeyError`) for an id the network lacks."""
+        node = self._hub.get(station_id)
+        if node is None:
+            raise UnknownStationError(f"no station {station_id!r} in the {self.network.city} network")
+        return node
+
     def _search(self, start: str, stop_at: str | None = None) -> tuple[dict[int, int], dict[int, list[int]]]:
-        source = self._hub[start]
-        target = self._hub[stop_at] if stop_at is not None else None
+        source = self._node(start)
+        target = self._node(stop_at) if stop_at is not None else None
         dist: dict[int, int] = {source: 0}
         preds: dict[int, list[int]] = {source: []}
         done: set[int] = set()
@@ -213,7 +221,7 @@ class Router:
         done: dict[int, list[Route]] = {source: [Route(())]}
         for node in sorted((n for n in nodes if n != source), key=lambda n: (dist[n], n < hubs)):
             if node >= hubs:
-                states = []
+                states: list[tuple[tuple[Leg, ...], tuple[int, ...]]] = []
                 position = self._platform[node - hubs][1]
                 for prev in preds[node]:
                     if prev < hubs:  # boarding
@@ -222,7 +230,7 @@ class Router:
                         states += [(legs, (*positions, position)) for legs, positions in open_routes.get(prev, [])]
                 open_routes[node] = states[: self.max_routes]
             else:
-                unique: dict[tuple, Route] = {}
+                unique: dict[tuple[tuple[str, str, str, tuple[str, ...]], ...], Route] = {}
                 for prev in preds[node]:
                     service = self._platform[prev - hubs][0]
                     for legs, positions in open_routes.get(prev, []):

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from curation.errors import MapcurateError
+from curation.errors import MapcurateError, UnknownStationError
 
 FORMAT = "mapcurate-annotation/1"
 KINDS = ("station", "interchange")
@@ -209,7 +209,11 @@ class Annotation:
             raise AnnotationError(exc.problems, path) from None
 
     def station(self, station_id: str) -> StationMark:
-        return next(s for s in self.stations if s.id == station_id)
+        """The station mark with this id; an `UnknownStationError` (a `KeyError`) if there is none."""
+        found = next((s for s in self.stations if s.id == station_id), None)
+        if found is None:
+            raise UnknownStationError(f"no station {station_id!r} in the annotation of {self.image.file_name}")
+        return found
 
 
 def _floats(values: Any) -> list[float]:
@@ -328,6 +332,11 @@ def _check_line(line: LineTrace, where: str, bounds: tuple[int, int] | None, pro
             _check_point(point, f"{where}.polylines[{i}][{j}]", bounds, problems)
 
 
+def _raw(data: dict[str, Any], key: str) -> Any:
+    """`data[key]`, or None where absent: unchecked JSON, which the Annotation's own check reports."""
+    return data.get(key)
+
+
 class _Reader:
     """Turns JSON values into the core types, recording wrong types as problems instead of raising."""
 
@@ -347,7 +356,8 @@ class _Reader:
             return None
         return value
 
-    def coords(self, value: Any, n: int) -> tuple[float, ...] | Any:
+    def coords(self, value: Any, n: int) -> Any:
+        """A tuple of `n` floats, or the value as it is (unchecked JSON, which the Annotation's own check reports)."""
         if isinstance(value, list) and len(value) == n and all(map(_finite, value)):
             return tuple(float(v) for v in value)
         return value  # left as is: construction reports it
@@ -357,15 +367,15 @@ class _Reader:
         unknown = sorted(set(data) - {"source", "annotator", "tool", "time"})
         if unknown:
             self.problems.add(f"{where} must have only source, annotator, tool, time, but got {', '.join(unknown)}")
-        return Provenance(source=data.get("source"), annotator=data.get("annotator"), tool=data.get("tool"),
+        return Provenance(source=_raw(data, "source"), annotator=data.get("annotator"), tool=data.get("tool"),
                           time=data.get("time"))
 
     def image(self, value: Any, where: str) -> ImageRef | None:
         data = self.obj(value, where)
         if data is None:
             return None
-        return ImageRef(file_name=data.get("file_name"), sha256=data.get("sha256"), width=data.get("width"),
-                        height=data.get("height"))
+        return ImageRef(file_name=_raw(data, "file_name"), sha256=_raw(data, "sha256"), width=_raw(data, "width"),
+                        height=_raw(data, "height"))
 
     def station(self, value: Any, where: str) -> StationMark | None:
         data = self.obj(value, where)
@@ -375,14 +385,14 @@ class _Reader:
         marker = None
         if data.get("marker") is not None:
             m = self.obj(data["marker"], f"{where}.marker") or {}
-            marker = Marker(shape=m.get("shape"), box=self.coords(m.get("box"), 4))
+            marker = Marker(shape=_raw(m, "shape"), box=self.coords(m.get("box"), 4))
         labels: dict[str, Label] = {}
         for lang, label in (self.obj(data.get("labels", {}), f"{where}.labels") or {}).items():
             item = self.obj(label, f"{where}.labels.{lang}")
             if item is not None:
                 box = item.get("box")
-                labels[lang] = Label(text=item.get("text"), box=None if box is None else self.coords(box, 4))
-        return StationMark(id=data.get("id"), pos=self.coords(data.get("pos"), 2), kind=data.get("kind", "station"),
+                labels[lang] = Label(text=_raw(item, "text"), box=None if box is None else self.coords(box, 4))
+        return StationMark(id=_raw(data, "id"), pos=self.coords(data.get("pos"), 2), kind=data.get("kind", "station"),
                            marker=marker, labels=labels, network_id=data.get("network_id"),
                            provenance=self.provenance(data.get("provenance"), f"{where}.provenance"),
                            confidence=data.get("confidence", 1.0))
@@ -404,7 +414,7 @@ class _Reader:
                 continue
             polylines.append(tuple(self.coords(p, 2) for p in polyline))
         names = self.obj(data.get("names"), f"{where}.names") or {}
-        return LineTrace(id=data.get("id"), names=names, color=data.get("color"), polylines=tuple(polylines),
+        return LineTrace(id=_raw(data, "id"), names=names, color=data.get("color"), polylines=tuple(polylines),
                          network_id=data.get("network_id"),
                          provenance=self.provenance(data.get("provenance"), f"{where}.provenance"),
                          confidence=data.get("confidence", 1.0))

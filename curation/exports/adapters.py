@@ -72,7 +72,7 @@ def hf(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path
 
 
 def _plain_answer(row: dict[str, Any]) -> str:
-    text = row["answer_text"]
+    text: str = row["answer_text"]
     return text[len("\\boxed{"):-1] if text.startswith("\\boxed{") and text.endswith("}") else text
 
 
@@ -92,19 +92,21 @@ def _plus_answer(row: dict[str, Any]) -> int | None:
     return None
 
 
-REASONMAP_SCHEMA = pa.schema([
+_REASONMAP_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("id", pa.string()), ("country", pa.string()), ("city", pa.string()), ("station_1", pa.string()),
     ("station_2", pa.string()), ("question_short", pa.string()), ("question_long", pa.string()),
     ("long_form", pa.string()), ("answer_short", pa.string()), ("answer_long", pa.string()), ("routes", pa.string()),
     ("difficulty_city", pa.string()), ("difficulty_question", pa.string()), ("city_line_count", pa.int32()),
     ("city_transfer_count", pa.int32()), ("question_transfer_count", pa.int32()), ("weight", pa.float64()),
     ("figure", pa.string()), ("map_id", pa.string()), ("split", pa.string()),
-])
-PLUS_SCHEMA = pa.schema([
+]
+REASONMAP_SCHEMA = pa.schema(_REASONMAP_COLUMNS)
+_PLUS_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("id", pa.string()), ("country", pa.string()), ("city", pa.string()), ("type", pa.string()),
     ("question", pa.string()), ("answer", pa.int32()), ("answer_text", pa.string()), ("difficulty_city", pa.string()),
     ("weight", pa.float64()), ("figure", pa.string()), ("map_id", pa.string()), ("split", pa.string()),
-])
+]
+PLUS_SCHEMA = pa.schema(_PLUS_COLUMNS)
 
 
 def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
@@ -146,7 +148,8 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str) -> li
 
 
 def _prompt(export: CanonicalExport, row: dict[str, Any]) -> str:
-    return (IMAGE_TOKEN if row["map_id"] else "") + row["question"]
+    question: str = row["question"]
+    return (IMAGE_TOKEN if row["map_id"] else "") + question
 
 
 def sharegpt(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
@@ -173,15 +176,17 @@ _EXTRA_KEYS = ("id", "city", "family", "type", "template", "difficulty_question"
                "reward_weight", "map_id")
 _EXTRA_INFO = pa.struct([("split", pa.string()), ("index", pa.int64()),
                          *((k, QUESTION_SCHEMA.field(k).type) for k in _EXTRA_KEYS)])
-VERL_SCHEMA = pa.schema([
+_VERL_COLUMNS: list[tuple[str, pa.DataType]] = [
     ("data_source", pa.string()),
     ("prompt", pa.list_(pa.struct([("role", pa.string()), ("content", pa.string())]))),
     ("ability", pa.string()),
     ("reward_model", pa.struct([("style", pa.string()), ("ground_truth", pa.string())])),
     ("extra_info", _EXTRA_INFO),
-])
-EASYR1_SCHEMA = pa.schema([("problem", pa.string()), ("answer", pa.string()), ("id", pa.string()),
-                           ("type", pa.string()), ("stage", pa.int8())])
+]
+VERL_SCHEMA = pa.schema(_VERL_COLUMNS)
+_EASYR1_COLUMNS: list[tuple[str, pa.DataType]] = [("problem", pa.string()), ("answer", pa.string()),
+                                                  ("id", pa.string()), ("type", pa.string()), ("stage", pa.int8())]
+EASYR1_SCHEMA = pa.schema(_EASYR1_COLUMNS)
 
 
 def verl(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:

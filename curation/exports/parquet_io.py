@@ -82,7 +82,8 @@ def _row_groups(map_ids: list[str | None], maps: dict[str, tuple[bytes, str]]) -
     groups: list[tuple[int, int]] = []
     start, size = 0, 0
     for offset, length in _runs(map_ids):
-        image = len(maps[map_ids[offset]][0]) if map_ids[offset] is not None else 0
+        map_id = map_ids[offset]
+        image = len(maps[map_id][0]) if map_id is not None else 0
         if offset > start and size + image * length > ROW_GROUP_IMAGE_BYTES:
             groups.append((start, offset - start))
             start, size = offset, 0
@@ -107,7 +108,7 @@ def _runs(values: list[str | None]) -> list[tuple[int, int]]:
     return runs
 
 
-def _image_array(map_ids: list[str | None], maps: dict[str, tuple[bytes, str]], as_list: bool) -> pa.Array:
+def _image_array(map_ids: list[str | None], maps: dict[str, tuple[bytes, str]], as_list: bool) -> pa.Array[Any]:
     """Images as dictionary-encoded structs: a null image (or, as a list, an empty one) where there is no map."""
     present = [m for m in map_ids if m is not None] if as_list else map_ids
     used = sorted({m for m in present if m is not None})

@@ -43,9 +43,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 
 from curation.annotations.model import Annotation, LineTrace, StationMark
@@ -55,6 +56,8 @@ from curation.names import match_key, parse_source_name, slugify, stable_ids, wi
 from curation.network.crosscheck import ride_key
 from curation.network.model import Line, Network, Station
 from curation.network.quality import FindingList
+
+_Geometries = npt.NDArray[np.object_]  # an array of shapely geometries
 
 SLACK = 1.5
 """px added to a station's marker radius: how far from a marker's edge a traced line may pass."""
@@ -294,7 +297,8 @@ def _trace_lines(city: City, annotation: Annotation, marks: list[StationMark], l
                  reference: bool, out: FindingList) -> list[_Traced]:
     """Each trace's override, names and rides (mark ids), in trace id order; traces with no ride dropped."""
     tolerance = _tolerances(annotation)
-    points = shapely.points(np.array([m.pos for m in marks], dtype=float).reshape(-1, 2))
+    # an (n, 2) array gives an array of points (the stubs' return type covers any shape)
+    points = cast(_Geometries, shapely.points(np.array([m.pos for m in marks], dtype=float).reshape(-1, 2)))
     tols = np.array([tolerance[m.id] for m in marks], dtype=float)
     ids = [m.id for m in marks]
     traced: list[_Traced] = []
@@ -378,14 +382,14 @@ def _line_id(trace: LineTrace, names: dict[str, str], lines: dict[str, Line], la
     return line_id
 
 
-def _project(polyline: tuple[tuple[float, float], ...], index: int, points: np.ndarray, tols: np.ndarray,
+def _project(polyline: tuple[tuple[float, float], ...], index: int, points: _Geometries, tols: npt.NDArray[np.float64],
              ids: list[str], label: str, label_of: dict[str, str], out: FindingList) -> _Ride:
     """The stations `polyline` passes, in its direction; a loop when its ends meet."""
     coords = [p for i, p in enumerate(polyline) if i == 0 or p != polyline[i - 1]]
     if len(coords) < 2:
         return _Ride([], False, (index,))
     xy = np.array(coords, dtype=float)
-    segments = shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1))
+    segments = cast(_Geometries, shapely.linestrings(np.stack([xy[:-1], xy[1:]], axis=1)))  # (n, 2, 2): n lines
     starts = np.concatenate([[0.0], np.cumsum(shapely.length(segments))])
     near = np.nonzero(shapely.distance(shapely.linestrings(xy), points) <= tols)[0]
     first, last = shapely.points(xy[0]), shapely.points(xy[-1])
@@ -412,7 +416,7 @@ def _project(polyline: tuple[tuple[float, float], ...], index: int, points: np.n
     return _Ride([sid for _, sid in sorted(passes)], loop, (index,))
 
 
-def _runs(indices: np.ndarray) -> list[list[int]]:
+def _runs(indices: npt.NDArray[np.intp]) -> list[list[int]]:
     """Consecutive segment indices grouped: each group is one pass of the polyline near a station."""
     runs: list[list[int]] = []
     for k in indices.tolist():

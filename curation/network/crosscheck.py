@@ -15,12 +15,17 @@ A ride and the same ride reversed are the same; so are a loop and the loop rotat
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
+from typing import TypeVar
 
 from curation.names import match_key, strip_generic_suffix
 from curation.network.hints import add_correction, toml_str
 from curation.network.model import Line, Network, Station
 from curation.network.quality import FindingList
+
+_Key = TypeVar("_Key", bound=Hashable)
+# Where a station sits: its matched lines, each with its matched neighbours on that line.
+_Place = tuple[tuple[str, frozenset[str]], ...]
 
 _SHOWN = 40  # stops shown of a ride in a message
 
@@ -99,9 +104,9 @@ def _match_stations(annotated: Network, listed: Network, line_of: dict[str, str]
         pairs |= found
 
 
-def _unique_matches(left: dict[str, set], right: dict[str, set]) -> dict[str, str]:
+def _unique_matches(left: dict[str, set[_Key]], right: dict[str, set[_Key]]) -> dict[str, str]:
     """left id → right id where exactly one right item shares a key with it and it is that item's only one."""
-    owners: dict[object, list[str]] = defaultdict(list)
+    owners: dict[_Key, list[str]] = defaultdict(list)
     for rid, keys in sorted(right.items()):
         for key in keys:
             owners[key].append(rid)
@@ -123,7 +128,7 @@ def _station_keys(station: Station) -> set[str]:
     return {match_key(strip_generic_suffix(n)) for n in station.names.values()}
 
 
-def _place(network: Network, sid: str, line_map: dict[str, str], station_map: dict[str, str]) -> set:
+def _place(network: Network, sid: str, line_map: dict[str, str], station_map: dict[str, str]) -> set[_Place]:
     """The station's matched lines with its matched neighbours on each, as one key (empty: no place)."""
     place = []
     for line_id in sorted(network.stations[sid].lines):

@@ -172,9 +172,9 @@ class Network:
             image=dict(data["image"]) if data.get("image") is not None else None,
         )
 
-    def to_networkx(self) -> nx.MultiGraph:
+    def to_networkx(self) -> nx.MultiGraph[str]:
         """Undirected multigraph: one edge per consecutive station pair per line, keyed by line id."""
-        graph = nx.MultiGraph(city=self.city)
+        graph: nx.MultiGraph[str] = nx.MultiGraph(city=self.city)
         for station in sorted(self.stations.values(), key=lambda s: s.id):
             graph.add_node(station.id, names=station.names, lines=sorted(station.lines))
         for line_id in sorted(self.lines, key=_line_order):

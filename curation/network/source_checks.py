@@ -49,7 +49,7 @@ def _near_duplicates(city: City, occs: list[Occurrence], suffix: str | None, out
         if not _look_alike(tokens[a], tokens[b]):
             continue
         # The spelling used more often (then: the one with the city's usual suffix) is likely right.
-        wrong, right = sorted((a, b), key=lambda n: (used[n], bool(suffix) and n.endswith(suffix), n))
+        wrong, right = sorted((a, b), key=lambda n: (used[n], bool(suffix and n.endswith(suffix)), n))
         out.add(
             "warning", "near-duplicate-name",
             f"{wrong!r} and {right!r} differ only slightly: one may be a misspelling of the other",
@@ -76,8 +76,8 @@ def _candidate_pairs(tokens: dict[str, list[str]]) -> list[tuple[str, str]]:
             word = words[0]  # one-word names: only one-edit misspellings apply (symmetric deletions)
             for variant in {word, *(word[:j] + word[j + 1 :] for j in range(len(word)))}:
                 buckets[("edit", variant)].append(name)
-    pairs = {tuple(sorted((a, b))) for group in buckets.values() for a in group for b in group if a != b}
-    return sorted(pairs)  # type: ignore[arg-type]
+    pairs = {(a, b) if a < b else (b, a) for group in buckets.values() for a in group for b in group if a != b}
+    return sorted(pairs)
 
 
 def _tokens(name: str) -> list[str]:

@@ -77,7 +77,7 @@ def validate_network(network: Network) -> FindingList:
     return findings
 
 
-def _on_shared_track(graph: nx.MultiGraph, station: Station) -> bool:
+def _on_shared_track(graph: nx.MultiGraph[str], station: Station) -> bool:
     """Whether all lines serving `station` also run together to one of its neighbours."""
     serving = set(station.lines)
     return any(serving <= set(graph[station.id][neighbour]) for neighbour in graph[station.id])

@@ -20,7 +20,7 @@ class Draft:
     question: str
     answer: Any
     answer_text: str
-    alternatives: list[Any] = field(default_factory=list)
+    alternatives: list[dict[str, object]] = field(default_factory=list)  # other optimal routes' answers
     station_1: str | None = None
     station_2: str | None = None
     transfers: int | None = None

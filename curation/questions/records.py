@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ class Question:
     generator_version: str
 
 
-SCHEMA = pa.schema([
+_FIELDS: list[pa.Field[Any]] = [
     pa.field("id", pa.string(), nullable=False),
     pa.field("city", pa.string(), nullable=False),
     pa.field("country", pa.string(), nullable=False),
@@ -73,7 +74,8 @@ SCHEMA = pa.schema([
     pa.field("stage", pa.int8(), nullable=False),
     pa.field("seed", pa.int64(), nullable=False),
     pa.field("generator_version", pa.string(), nullable=False),
-])
+]
+SCHEMA = pa.schema(_FIELDS)
 assert [f.name for f in SCHEMA] == [f.name for f in fields(Question)]
 
 
@@ -87,7 +89,7 @@ def sort_key(question: Question) -> tuple[Any, ...]:
     return (question.city, question.stage, question.family, question.template, question.id)
 
 
-def sort_key_of_row(row: dict[str, Any]) -> tuple[Any, ...]:
+def sort_key_of_row(row: Mapping[str, Any]) -> tuple[Any, ...]:
     """`sort_key` of a question row read back as a dict."""
     return (row["city"], row["stage"], row["family"], row["template"], row["id"])
 

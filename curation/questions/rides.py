@@ -37,7 +37,8 @@ def rides_between(line: Line, start: str, end: str) -> Ride | None:
             backward = [variant[(i - k) % n] for k in range(1, (i - j) % n)]
             if len(forward) == len(backward):
                 return None  # opposite sides of the loop: no shorter way
-            found.add((tuple(min(forward, backward, key=len)), None))
+            shorter = min(forward, backward, key=len)
+            found.add((tuple(shorter), None))
         else:
             step = 1 if j > i else -1
             terminus = variant[-1] if step == 1 else variant[0]

@@ -10,7 +10,8 @@ from curation.questions.templates import TORF2, boxed
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
-    yes, no = [], []
+    yes: list[tuple[str, str]] = []
+    no: list[tuple[str, str]] = []
     for sid in ctx.station_ids:
         serving = set(ctx.network.stations[sid].lines)
         for lid in ctx.line_ids:

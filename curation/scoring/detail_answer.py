@@ -8,9 +8,9 @@ option's value (`\\boxed{4}`) reads as that option's letter when exactly one opt
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from curation.scoring import resolve
+from curation.scoring.ground_truth import DetailTruth
 from curation.scoring.lexicon import CompiledLexicon
 from curation.scoring.numbers import read_integer
 
@@ -27,24 +27,24 @@ _LETTER = re.compile(r"^\W*(?:(?:option|choice|answer|选项)\s*[:：]?)?\s*\(?(
 _LETTER_HEDGE = re.compile(r"^\W*\(?[a-d]\)?\s*(?:/|,|or|或)\s*\(?[a-d]\b", re.IGNORECASE)
 
 
-def read(kind: str, text: str, truth: dict[str, Any], lexicon: CompiledLexicon | None) -> str | int | None:
+def read(text: str, truth: DetailTruth, lexicon: CompiledLexicon | None) -> str | int | None:
     """The answer in its canonical form (`yes`, `B`, 3, a station or line id), or None."""
     text = text.strip()
     if not text:
         return None
-    if kind == "yes_no":
+    if truth["kind"] == "yes_no":
         return _yes_no(text)
-    if kind == "choice":
+    if truth["kind"] == "choice":
         return _choice(text, truth.get("options", []))
-    if kind == "integer":
+    if truth["kind"] == "integer":
         return read_integer(text)
     if lexicon is None:
         return None
-    if kind == "station":
+    if truth["kind"] == "station":
         line = lexicon.line_index.get(truth.get("line", ""))
         index = resolve.station(lexicon, text, line).index
         return None if index is None else lexicon.station_ids[index]
-    if kind == "line":
+    if truth["kind"] == "line":
         index = resolve.line(lexicon, text).index
         return None if index is None else lexicon.line_ids[index]
     return None
@@ -64,7 +64,7 @@ def _yes_no(text: str) -> str | None:
     return None
 
 
-def _choice(text: str, options: list[Any]) -> str | None:
+def _choice(text: str, options: list[int]) -> str | None:
     if _LETTER_HEDGE.match(text):
         return None
     match = _LETTER.match(text)

@@ -6,21 +6,27 @@ line questions carry the city's lexicon, since any name the model writes must be
 JSON text under `lexicon`, with its content id under `lexicon_id`: a trainer that parses the
 ground truth on every call then decodes one string instead of the whole lexicon, and the lexicon
 itself is parsed once per process (see `compile_lexicon`).
+
+Each answer kind has its TypedDict (`schemas/ground_truth.schema.json` describes the same
+fields); `GroundTruth` is their union, told apart by `kind`.
 """
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypedDict, cast
 
 from curation.atomic import canonical_json
 
 GROUND_TRUTH_FORMAT = "mapcurate-gt/1"
 
+Kind = Literal["route", "choice", "integer", "yes_no", "station", "line"]
+
 # How each question family's answer is read.
-KIND_BY_FAMILY = {
+KIND_BY_FAMILY: dict[str, Kind] = {
     "planning": "route",
     "counting1": "choice",
     "counting2": "integer",
@@ -33,40 +39,117 @@ KIND_BY_FAMILY = {
     "terminus": "station",
     "line_color": "line",
 }
-NEEDS_LEXICON = {"route", "station", "line"}
-_LABELS = ("id", "city", "family", "type", "template", "difficulty_question", "difficulty_map", "weight",
-           "reward_weight")
+NEEDS_LEXICON: set[str] = {"route", "station", "line"}
+
+# One leg of a gold route, `[line id, from station id, to station id, [via station ids]]`: a JSON
+# array of mixed items (no list type describes it, and a tuple would not be a JSON-schema array).
+RouteLeg = list[Any]
 
 
-def ground_truth(row: dict[str, Any], lexicon: dict[str, Any] | None) -> dict[str, Any]:
+class Labels(TypedDict):
+    """The question's labels, which every ground truth carries (and every score repeats)."""
+
+    id: str
+    city: str
+    family: str
+    type: str
+    template: str
+    difficulty_question: str
+    difficulty_map: str
+    weight: float
+    reward_weight: float
+
+
+class LexiconFields(TypedDict):
+    """The city's lexicon as JSON text with its content id (route, station and line questions)."""
+
+    lexicon_id: str
+    lexicon: str
+
+
+class RouteTruth(Labels, LexiconFields):
+    format: str
+    kind: Literal["route"]
+    origin: str
+    destination: str
+    rides: int
+    stops: int
+    routes: list[list[RouteLeg]]
+
+
+class ChoiceTruth(Labels):
+    format: str
+    kind: Literal["choice"]
+    value: str
+    options: list[int]
+
+
+class IntegerTruth(Labels):
+    format: str
+    kind: Literal["integer"]
+    value: int
+
+
+class YesNoTruth(Labels):
+    format: str
+    kind: Literal["yes_no"]
+    value: str
+
+
+class StationTruth(Labels, LexiconFields):
+    format: str
+    kind: Literal["station"]
+    value: str
+    line: str
+
+
+class LineTruth(Labels, LexiconFields):
+    format: str
+    kind: Literal["line"]
+    value: str
+
+
+DetailTruth = ChoiceTruth | IntegerTruth | YesNoTruth | StationTruth | LineTruth
+GroundTruth = RouteTruth | DetailTruth
+
+
+def ground_truth(row: Mapping[str, Any], lexicon: dict[str, Any] | None) -> GroundTruth:
     """The ground truth of one question record (a row of the questions Parquet as a dict)."""
     family = row["family"]
     if family not in KIND_BY_FAMILY:
         raise ValueError(f"question {row['id']}: no scoring rule for family {family!r}")
     kind = KIND_BY_FAMILY[family]
     answer = json.loads(row["answer"])
-    truth: dict[str, Any] = {"format": GROUND_TRUTH_FORMAT, "kind": kind, **{k: row[k] for k in _LABELS}}
+    labels = Labels(
+        id=row["id"], city=row["city"], family=row["family"], type=row["type"], template=row["template"],
+        difficulty_question=row["difficulty_question"], difficulty_map=row["difficulty_map"], weight=row["weight"],
+        reward_weight=row["reward_weight"])
     if kind == "route":
         routes = [answer, *json.loads(row["alternatives"])]
-        truth.update(
-            origin=row["station_1_id"], destination=row["station_2_id"],
-            rides=answer["transfers"] + 1, stops=answer["stops"],
-            routes=[[[leg["line"], leg["from"], leg["to"], leg["via"]] for leg in route["legs"]] for route in routes],
-        )
-    elif kind == "choice":
-        truth.update(value=answer["letter"], options=answer["options"])
-    elif kind == "station":
-        truth.update(value=answer["value"], line=answer["line"])
-    else:
-        truth.update(value=answer["value"])
-    if kind in NEEDS_LEXICON:
-        if lexicon is None:
-            raise ValueError(f"question {row['id']}: a {kind} question needs its city's lexicon")
-        facts = _lexicon_facts(lexicon)
-        _check_ids(truth, lexicon, facts)
-        truth["lexicon_id"] = lexicon["id"]
-        truth["lexicon"] = facts.text
-    return truth
+        origin, destination = row["station_1_id"], row["station_2_id"]
+        rides, stops = answer["transfers"] + 1, answer["stops"]
+        legs = [[[leg["line"], leg["from"], leg["to"], leg["via"]] for leg in route["legs"]] for route in routes]
+        lexicon_fields = _lexicon_fields(
+            labels, kind, lexicon, [origin, destination, *(s for route in legs for leg in route
+                                                            for s in (leg[1], leg[2], *leg[3]))],
+            [leg[0] for route in legs for leg in route])
+        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "origin": origin, "destination": destination,
+                "rides": rides, "stops": stops, "routes": legs, **lexicon_fields}
+    if kind == "choice":
+        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": answer["letter"],
+                "options": answer["options"]}
+    if kind == "station":
+        value, line = answer["value"], answer["line"]
+        lexicon_fields = _lexicon_fields(labels, kind, lexicon, [value], [line])
+        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": value, "line": line,
+                **lexicon_fields}
+    if kind == "line":
+        value = answer["value"]
+        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": value,
+                **_lexicon_fields(labels, kind, lexicon, [], [value])}
+    if kind == "integer":
+        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": answer["value"]}
+    return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": answer["value"]}
 
 
 @dataclass(frozen=True)
@@ -93,30 +176,34 @@ def _lexicon_facts(lexicon: dict[str, Any]) -> _LexiconFacts:
     return facts
 
 
-def _check_ids(truth: dict[str, Any], lexicon: dict[str, Any], facts: _LexiconFacts) -> None:
+def _lexicon_fields(labels: Labels, kind: Kind, lexicon: dict[str, Any] | None, named_stations: Iterable[str | None],
+                    named_lines: Iterable[str | None]) -> LexiconFields:
+    """The lexicon's fields, once every station and line id the truth names is known to be in it."""
+    if lexicon is None:
+        raise ValueError(f"question {labels['id']}: a {kind} question needs its city's lexicon")
+    facts = _lexicon_facts(lexicon)
+    _check_ids(labels, lexicon, facts, named_stations, named_lines)
+    return {"lexicon_id": lexicon["id"], "lexicon": facts.text}
+
+
+def _check_ids(labels: Labels, lexicon: dict[str, Any], facts: _LexiconFacts, named_stations: Iterable[str | None],
+               named_lines: Iterable[str | None]) -> None:
     """Every id the truth names is in the lexicon of the same city (a wrong lexicon fails here, not mid-training)."""
-    if lexicon.get("city") != truth["city"]:
-        raise ValueError(f"question {truth['id']} is about {truth['city']}, but the lexicon is {lexicon.get('city')}'s")
-    stations, lines = facts.stations, facts.lines
-    named_stations = [truth.get("origin"), truth.get("destination")] + [
-        s for route in truth.get("routes", []) for leg in route for s in (leg[1], leg[2], *leg[3])]
-    named_lines = [leg[0] for route in truth.get("routes", []) for leg in route] + [truth.get("line")]
-    if truth["kind"] == "station":
-        named_stations.append(truth["value"])
-    elif truth["kind"] == "line":
-        named_lines.append(truth["value"])
-    missing = sorted({s for s in named_stations if s is not None} - stations)
-    missing += sorted({ln for ln in named_lines if ln is not None} - lines)
+    if lexicon.get("city") != labels["city"]:
+        raise ValueError(f"question {labels['id']} is about {labels['city']}, but the lexicon is "
+                         f"{lexicon.get('city')}'s")
+    missing = sorted({s for s in named_stations if s is not None} - facts.stations)
+    missing += sorted({ln for ln in named_lines if ln is not None} - facts.lines)
     if missing:
-        raise ValueError(f"question {truth['id']}: {', '.join(missing)} not in the {truth['city']} lexicon")
+        raise ValueError(f"question {labels['id']}: {', '.join(missing)} not in the {labels['city']} lexicon")
 
 
-def dumps(truth: dict[str, Any]) -> str:
+def dumps(truth: GroundTruth) -> str:
     """Canonical JSON text of a ground truth."""
     return canonical_json(truth)
 
 
-_PARSED: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_PARSED: OrderedDict[str, object] = OrderedDict()  # parsed JSON texts, whatever they hold (checked on each use)
 _PARSED_MAX = 4096
 
 
@@ -124,13 +211,17 @@ def clear_cache() -> None:
     _PARSED.clear()
 
 
-def parse(truth: dict[str, Any] | str | bytes) -> dict[str, Any]:
-    """A ground truth as a dict; JSON text is parsed once and remembered (trainers repeat it per rollout)."""
+def parse(truth: GroundTruth | dict[str, Any] | str | bytes) -> GroundTruth:
+    """A ground truth as a dict; JSON text is parsed once and remembered (trainers repeat it per rollout).
+
+    Only its `format` is checked: a dict in that format is taken to have its kind's fields.
+    """
+    parsed: object
     if isinstance(truth, dict):
         parsed = truth
     else:
         text = truth.decode("utf-8") if isinstance(truth, bytes) else truth
-        parsed = _PARSED.get(text)  # type: ignore[assignment]
+        parsed = _PARSED.get(text)
         if parsed is None:
             try:
                 parsed = json.loads(text)
@@ -141,4 +232,4 @@ def parse(truth: dict[str, Any] | str | bytes) -> dict[str, Any]:
             _PARSED[text] = parsed
     if not isinstance(parsed, dict) or parsed.get("format") != GROUND_TRUTH_FORMAT:
         raise ValueError(f"ground truth is not in the {GROUND_TRUTH_FORMAT} format")
-    return parsed
+    return cast(GroundTruth, parsed)

@@ -72,7 +72,7 @@ def _line_names(*groups: Any) -> list[str]:
 class Resolved(NamedTuple):
     """A name resolved to an index (`None` when not resolved) and how: exact, loose, fuzzy, unknown, ambiguous."""
 
-    index: int | None
+    index: int | None  # type: ignore[assignment]  # a field named like tuple.index, kept for its readers
     how: str
 
 
@@ -95,7 +95,7 @@ class CompiledLexicon:
     station_index: dict[str, int] = field(default_factory=dict)
     line_index: dict[str, int] = field(default_factory=dict)
     _rides: dict[tuple[int, int, int], tuple[tuple[tuple[int, ...], bool], ...]] = field(default_factory=dict)
-    memo: dict[Any, Any] = field(default_factory=dict)  # resolve.station's remembered answers
+    memo: dict[tuple[str, int | None], Resolved] = field(default_factory=dict)  # resolve.station's answers
 
     def station(self, name: str, line: int | None = None) -> Resolved:
         """Resolve a station name, preferring stations of `line` when several match."""
@@ -144,8 +144,8 @@ class CompiledLexicon:
         if len(key) < FUZZY_MIN_LENGTH:
             return ()
         digits = _DIGITS.findall(key)
-        matches = process.extract(key, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=4)
-        matches = [(k, score) for k, score, _ in matches if _DIGITS.findall(k) == digits]
+        found_keys = process.extract(key, self.fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=4)
+        matches = [(k, score) for k, score, _ in found_keys if _DIGITS.findall(k) == digits]
         if not matches:
             return ()
         best = matches[0][1]

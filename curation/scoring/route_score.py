@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from curation.scoring import resolve
+from curation.scoring.ground_truth import RouteLeg
 from curation.scoring.lexicon import CompiledLexicon, Resolved
 from curation.scoring.route_text import VIA_COUNT, VIA_LIST, RouteBlock
 
@@ -86,7 +87,7 @@ def _line_choice(lexicon: CompiledLexicon, block: RouteBlock) -> Resolved | None
     return Resolved(options[0], "choice")
 
 
-def resolved_gold(lexicon: CompiledLexicon, routes: list[list[list[Any]]]) -> list[list[GoldLeg]]:
+def resolved_gold(lexicon: CompiledLexicon, routes: list[list[RouteLeg]]) -> list[list[GoldLeg]]:
     """Gold routes (lists of `[line, from, to, via]` ids) as indices."""
     s, ln = lexicon.station_index, lexicon.line_index
     return [[GoldLeg(ln[leg[0]], s[leg[1]], s[leg[2]], tuple(s[v] for v in leg[3])) for leg in route]
@@ -161,8 +162,9 @@ def _choose_ride(lexicon: CompiledLexicon, ride: Ride) -> tuple[tuple[int, ...],
     if ride.via:
         named = [v for v in ride.via if v is not None]
         return max(options, key=lambda o: (sum(v in o[0] for v in named), -len(o[0])))
-    if ride.via_count is not None:
-        return min(options, key=lambda o: (abs(len(o[0]) - ride.via_count), len(o[0])))
+    count = ride.via_count
+    if count is not None:
+        return min(options, key=lambda o: (abs(len(o[0]) - count), len(o[0])))
     return options[0]
 
 

@@ -220,7 +220,7 @@ def _value(raw: str, kind: str) -> str:
     """A field's value: its line (for a via list whose line is empty, the list below it)."""
     first = raw.partition("\n")[0].strip()
     if kind == VIA_LIST and not first:
-        items = []
+        items: list[str] = []
         for line in raw.split("\n")[1:]:
             item = line.strip().lstrip("-*+•·").strip()
             if not item:

@@ -8,14 +8,16 @@ cannot read is a result with `parse_error` set (which zeroes the format term).
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from curation.scoring import detail_answer, ground_truth, route_score
 from curation.scoring.extract import Answer, answer_candidates
+from curation.scoring.ground_truth import DetailTruth, GroundTruth, RouteTruth
 from curation.scoring.lexicon import CompiledLexicon, compile_lexicon
 from curation.scoring.reward import RewardConfig, combine, detail_reward
-from curation.scoring.route_text import VIA_COUNT, VIA_LIST, read_blocks
+from curation.scoring.route_text import VIA_COUNT, VIA_LIST, RouteBlock, read_blocks
 
 DEFAULT_CONFIG = RewardConfig()
 _VIA_FIELD = {"planning_long_count": VIA_COUNT, "planning_long_list": VIA_LIST}
@@ -42,14 +44,16 @@ def clear_caches() -> None:
     ground_truth.clear_cache()
 
 
-def score(truth: dict[str, Any] | str | bytes, response: str, config: RewardConfig = DEFAULT_CONFIG) -> dict[str, Any]:
+def score(truth: GroundTruth | dict[str, Any] | str | bytes, response: str,
+          config: RewardConfig = DEFAULT_CONFIG) -> dict[str, Any]:
     """Every metric and reward component of `response` (see the module docstring)."""
     gt = ground_truth.parse(truth)
     if not isinstance(response, str):
         response = "" if response is None else str(response)
     result = dict(_BLANK)
+    labels: Mapping[str, object] = gt
     for key in _LABELS:
-        result[key] = gt.get(key)
+        result[key] = labels.get(key)
     if gt["kind"] == "route":
         _score_route(gt, response, result)
     else:
@@ -68,8 +72,8 @@ def score(truth: dict[str, Any] | str | bytes, response: str, config: RewardConf
 class _RouteTruth:
     """What scoring a route answer needs from its ground truth, prepared once per ground truth."""
 
-    truth: dict[str, Any]
-    fingerprint: tuple[Any, ...]
+    truth: RouteTruth
+    fingerprint: tuple[object, ...]
     lexicon: CompiledLexicon
     origin: int
     destination: int
@@ -83,14 +87,14 @@ _PREPARED: OrderedDict[int, _RouteTruth] = OrderedDict()
 _PREPARED_MAX = 4096
 
 
-def _fingerprint(gt: dict[str, Any]) -> tuple[Any, ...]:
+def _fingerprint(gt: RouteTruth) -> tuple[object, ...]:
     """What the prepared form depends on, cheap to compare (a ground truth edited in place is re-prepared)."""
     routes = gt["routes"]
     return (gt["origin"], gt["destination"], gt["template"], gt["rides"], gt.get("lexicon_id"), id(routes),
             len(routes), routes[0] if routes else None)
 
 
-def _route_truth(gt: dict[str, Any]) -> _RouteTruth:
+def _route_truth(gt: RouteTruth) -> _RouteTruth:
     """Prepared once per ground-truth object (the entry keeps the object alive, so ids stay unique)."""
     prepared = _PREPARED.get(id(gt))
     if prepared is not None and prepared.truth is gt and prepared.fingerprint == _fingerprint(gt):
@@ -114,11 +118,12 @@ def _route_truth(gt: dict[str, Any]) -> _RouteTruth:
     return prepared
 
 
-def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> None:
+def _score_route(gt: RouteTruth, response: str, result: dict[str, Any]) -> None:
     truth = _route_truth(gt)
     lexicon, via_field, origin, destination = truth.lexicon, truth.via_field, truth.origin, truth.destination
     result.update(detail_reward_max=truth.detail_reward_max, map_score_max=truth.map_score_max)
-    blocks, source = [], "none"
+    blocks: list[RouteBlock] = []
+    source = "none"
     for candidate in answer_candidates(response):  # the first with whole blocks, else the first with any
         found = read_blocks(candidate.text)
         if found and not blocks:
@@ -147,15 +152,16 @@ def _score_route(gt: dict[str, Any], response: str, result: dict[str, Any]) -> N
     )
 
 
-def _score_detail(gt: dict[str, Any], response: str, result: dict[str, Any]) -> None:
+def _score_detail(gt: DetailTruth, response: str, result: dict[str, Any]) -> None:
     kind = gt["kind"]
-    lexicon = compile_lexicon(gt["lexicon"], gt.get("lexicon_id")) if "lexicon" in gt else None
+    given: Mapping[str, Any] = gt  # only the format is checked: a lexicon is used wherever one is given
+    lexicon = compile_lexicon(given["lexicon"], given.get("lexicon_id")) if "lexicon" in given else None
     result.update(expected=gt["value"], detail_reward=0.0, detail_reward_max=0.0)
     predicted, used = None, Answer("", "none")
     for candidate in answer_candidates(response):
         if candidate.source == "whole" and len(candidate.text) > _SHORT_WHOLE_ANSWER:
             continue
-        predicted = detail_answer.read(kind, candidate.text, gt, lexicon)
+        predicted = detail_answer.read(candidate.text, gt, lexicon)
         if predicted is not None:
             used = candidate
             break

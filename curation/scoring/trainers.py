@@ -21,6 +21,7 @@ from dataclasses import fields
 from functools import lru_cache
 from typing import Any
 
+from curation.scoring.ground_truth import GroundTruth
 from curation.scoring.reward import RewardConfig
 from curation.scoring.scorer import score
 
@@ -35,7 +36,7 @@ def _config(items: tuple[tuple[str, Any], ...]) -> RewardConfig:
     return RewardConfig(**dict(items))
 
 
-def compute_score(data_source: str | None, solution_str: str, ground_truth: dict[str, Any] | str,
+def compute_score(data_source: str | None, solution_str: str, ground_truth: GroundTruth | dict[str, Any] | str,
                   extra_info: dict[str, Any] | None = None, **reward_kwargs: Any) -> dict[str, float]:
     """verl-style reward of one response (see the module docstring)."""
     result = score(ground_truth, solution_str, _config(tuple(sorted(reward_kwargs.items()))))

@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import shapely
 
 Box = tuple[float, float, float, float]
 Point = tuple[float, float]
+_Floats = npt.NDArray[np.float64]
+_Counts = npt.NDArray[np.int_]  # per candidate box
 
 # Direction → (dx, dy, preference cost); dx/dy ∈ {-1, 0, 1} put the box right/left/centred, below/above/centred.
 DIRECTIONS = {
@@ -121,9 +124,14 @@ def place_labels(specs: Sequence[LabelSpec], markers: Sequence[Box], strokes: Se
         active[c] = True
     placed = []
     for i, c in enumerate(current):
-        placed.append(PlacedLabel(specs[i].key, tuple(float(v) for v in boxes[c]), names[c],
+        placed.append(PlacedLabel(specs[i].key, _as_box(boxes[c]), names[c],
                                   sum(active[j] for j in conflicts[c]), int(n_markers[c]), int(n_lines[c])))
     return Placement(tuple(placed))
+
+
+def _as_box(values: Iterable[float]) -> Box:
+    x0, y0, x1, y1 = (float(v) for v in values)
+    return x0, y0, x1, y1
 
 
 def _clamp(box: Box, bounds: Box) -> Box:
@@ -133,32 +141,37 @@ def _clamp(box: Box, bounds: Box) -> Box:
     return x0 + dx, y0 + dy, x1 + dx, y1 + dy
 
 
-def _strict_overlap(a: np.ndarray, b: np.ndarray, pad: float) -> np.ndarray:
+def _boxes(rows: _Floats) -> npt.NDArray[np.object_]:
+    """One shapely box per row (x0, y0, x1, y1)."""
+    return shapely.box(rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3])
+
+
+def _strict_overlap(a: _Floats, b: _Floats, pad: float) -> npt.NDArray[np.bool_]:
     return ((a[:, 0] < b[:, 2] + pad) & (b[:, 0] < a[:, 2] + pad)
             & (a[:, 1] < b[:, 3] + pad) & (b[:, 1] < a[:, 3] + pad))
 
 
-def _count_hits(cands: np.ndarray, obstacles: np.ndarray, pad: float) -> np.ndarray:
+def _count_hits(cands: _Floats, obstacles: _Floats, pad: float) -> _Counts:
     """How many obstacle boxes each candidate box overlaps (touching edges do not count)."""
     counts = np.zeros(len(cands), dtype=int)
     if not len(obstacles):
         return counts
-    tree = shapely.STRtree(shapely.box(*obstacles.T))
-    ci, oi = tree.query(shapely.box(*cands.T), predicate="intersects")
+    tree = shapely.STRtree(_boxes(obstacles))
+    ci, oi = tree.query(_boxes(cands), predicate="intersects")
     hit = _strict_overlap(cands[ci], obstacles[oi], pad)
     np.add.at(counts, ci[hit], 1)
     return counts
 
 
-def _count_near(cands: np.ndarray, markers: np.ndarray, own: np.ndarray, heights: np.ndarray) -> np.ndarray:
+def _count_near(cands: _Floats, markers: _Floats, own: _Floats, heights: _Floats) -> _Counts:
     """How many markers other than its own lie about as close to each candidate box as its own marker does
     (within 1.5 × that distance + half the label's height) without overlapping it."""
     counts = np.zeros(len(cands), dtype=int)
     if not len(markers):
         return counts
-    boxes = shapely.box(*cands.T)
-    reach = 1.5 * shapely.distance(boxes, shapely.box(*own.T)) + heights / 2
-    marker_boxes = shapely.box(*markers.T)
+    boxes = _boxes(cands)
+    reach = 1.5 * shapely.distance(boxes, _boxes(own)) + heights / 2
+    marker_boxes = _boxes(markers)
     tree = shapely.STRtree(marker_boxes)
     grown = shapely.box(cands[:, 0] - reach, cands[:, 1] - reach, cands[:, 2] + reach, cands[:, 3] + reach)
     ci, mi = tree.query(grown, predicate="intersects")
@@ -168,14 +181,14 @@ def _count_near(cands: np.ndarray, markers: np.ndarray, own: np.ndarray, heights
     return counts
 
 
-def _count_closer(cands: np.ndarray, markers: np.ndarray, own: np.ndarray) -> np.ndarray:
+def _count_closer(cands: _Floats, markers: _Floats, own: _Floats) -> _Counts:
     """How many other markers lie strictly nearer each candidate box than its own marker (an ambiguous label)."""
     counts = np.zeros(len(cands), dtype=int)
     if not len(markers):
         return counts
-    boxes = shapely.box(*cands.T)
-    mine = shapely.distance(boxes, shapely.box(*own.T))
-    marker_boxes = shapely.box(*markers.T)
+    boxes = _boxes(cands)
+    mine = shapely.distance(boxes, _boxes(own))
+    marker_boxes = _boxes(markers)
     tree = shapely.STRtree(marker_boxes)
     grown = shapely.box(cands[:, 0] - mine, cands[:, 1] - mine, cands[:, 2] + mine, cands[:, 3] + mine)
     ci, mi = tree.query(grown, predicate="intersects")
@@ -184,7 +197,7 @@ def _count_closer(cands: np.ndarray, markers: np.ndarray, own: np.ndarray) -> np
     return counts
 
 
-def _count_line_hits(cands: np.ndarray, strokes: Sequence[Sequence[Point]], half_width: float) -> np.ndarray:
+def _count_line_hits(cands: _Floats, strokes: Sequence[Sequence[Point]], half_width: float) -> _Counts:
     """How many strokes (polylines of width 2·half_width) each candidate box touches."""
     counts = np.zeros(len(cands), dtype=int)
     lines = [shapely.LineString(s) for s in strokes if len(s) >= 2]
@@ -198,9 +211,9 @@ def _count_line_hits(cands: np.ndarray, strokes: Sequence[Sequence[Point]], half
     return counts
 
 
-def _conflicts(cands: np.ndarray, owner: np.ndarray, clearance: float) -> list[list[int]]:
+def _conflicts(cands: _Floats, owner: npt.NDArray[np.int_], clearance: float) -> list[list[int]]:
     """For each candidate, the candidates of other labels it overlaps (with `clearance` between them)."""
-    tree = shapely.STRtree(shapely.box(*cands.T))
+    tree = shapely.STRtree(_boxes(cands))
     pad = clearance / 2
     grown = shapely.box(cands[:, 0] - pad, cands[:, 1] - pad, cands[:, 2] + pad, cands[:, 3] + pad)
     a, b = tree.query(grown, predicate="intersects")

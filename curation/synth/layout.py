@@ -73,7 +73,7 @@ def layout_network(network: Network, seed: int = 0) -> Layout:
     nodes = sorted(network.stations)
     if not nodes:
         raise LayoutError(f"`network` must have at least one station, but got none in {network.city!r}")
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(nodes)
     graph.add_edges_from(track_edges(network))
     chains = contract(graph)
@@ -101,7 +101,7 @@ def layout_network(network: Network, seed: int = 0) -> Layout:
                       f"after {_ATTEMPTS} attempts")
 
 
-def contract(graph: nx.Graph) -> list[_Chain]:
+def contract(graph: nx.Graph[str]) -> list[_Chain]:
     """Metro edges between key stations (degree ≠ 2), with no self-loops: a cycle gets extra key stations."""
     keys = {n for n in graph if graph.degree(n) != 2}
     for component in sorted(nx.connected_components(graph), key=min):
@@ -116,7 +116,7 @@ def contract(graph: nx.Graph) -> list[_Chain]:
             keys.add(chain.stations[len(chain.stations) // 2])
 
 
-def _walk(graph: nx.Graph, keys: set[str]) -> list[_Chain]:
+def _walk(graph: nx.Graph[str], keys: set[str]) -> list[_Chain]:
     seen: set[Edge] = set()
     chains = []
     for start in sorted(keys):
@@ -132,7 +132,7 @@ def _walk(graph: nx.Graph, keys: set[str]) -> list[_Chain]:
     return chains
 
 
-def _route_order(graph: nx.Graph, chains: list[_Chain]) -> list[_Chain]:
+def _route_order(graph: nx.Graph[str], chains: list[_Chain]) -> list[_Chain]:
     """Breadth-first from the busiest key station, so the drawing grows outwards as one piece."""
     at: dict[str, list[_Chain]] = {}
     for chain in chains:
@@ -170,10 +170,10 @@ def _initial_scale(chains: list[_Chain], coords: dict[str, Point]) -> float:
         ratios.append(chain.hops / max(span, 1e-6))
     if not ratios:
         return 1.0
-    return float(min(4.0, max(1.0, np.quantile(ratios, _SCALE_QUANTILE))))
+    return min(4.0, max(1.0, float(np.quantile(ratios, _SCALE_QUANTILE))))
 
 
-def _snap(keys: list[str], graph: nx.Graph, coords: dict[str, Point]) -> dict[str, Cell]:
+def _snap(keys: list[str], graph: nx.Graph[str], coords: dict[str, Point]) -> dict[str, Cell]:
     """Each key station on the grid node nearest its scaled position with no other key station around it."""
     taken: set[Cell] = set()
     cells: dict[str, Cell] = {}
@@ -192,7 +192,7 @@ def _snap(keys: list[str], graph: nx.Graph, coords: dict[str, Point]) -> dict[st
     return cells
 
 
-def _attempt(graph: nx.Graph, keys: list[str], order: list[_Chain], coords: dict[str, Point],
+def _attempt(graph: nx.Graph[str], keys: list[str], order: list[_Chain], coords: dict[str, Point],
              relax: bool) -> tuple[_Placement, list[_Chain]]:
     """Route every chain; returns station cells with each chain's grid path, and the chains that failed."""
     cells = _snap(keys, graph, coords)
@@ -227,10 +227,8 @@ def _attempt(graph: nx.Graph, keys: list[str], order: list[_Chain], coords: dict
         if path is None and relax:
             path = grid.route(src, dst, chain.hops - 1, lane, relaxed=True)
             relaxed.add(chain)
-        spots = None
-        if path is not None and len(set(path)) == len(path):
-            spots = _spread(path, chain.hops, grid)
-        if spots is None:
+        spots = _spread(path, chain.hops, grid) if path is not None and len(set(path)) == len(path) else None
+        if path is None or spots is None:
             failed.append(chain)
             continue
         grid.commit(path)
@@ -364,7 +362,7 @@ def _spread(path: list[Cell], hops: int, grid: Grid) -> list[int] | None:
     return chosen
 
 
-def _to_layout(graph: nx.Graph, chains: list[_Chain], placed: _Placement) -> Layout:
+def _to_layout(graph: nx.Graph[str], chains: list[_Chain], placed: _Placement) -> Layout:
     stations, paths = placed.stations, placed.paths
     positions: dict[str, Point] = {s: (float(stations[s][0]), float(stations[s][1])) for s in sorted(graph)}
     edges: dict[Edge, tuple[Point, ...]] = {}

@@ -6,12 +6,15 @@ import math
 
 import networkx as nx
 import numpy as np
+import numpy.typing as npt
+
+_Floats = npt.NDArray[np.float64]
 
 _ITERATIONS = 300
 _TOLERANCE = 1e-5
 
 
-def hop_distances(graph: nx.Graph, nodes: list[str]) -> np.ndarray:
+def hop_distances(graph: nx.Graph[str], nodes: list[str]) -> _Floats:
     """All-pairs hop counts; pairs in different components get one more than the longest finite distance."""
     index = {node: i for i, node in enumerate(nodes)}
     dist = np.full((len(nodes), len(nodes)), np.inf)
@@ -24,7 +27,7 @@ def hop_distances(graph: nx.Graph, nodes: list[str]) -> np.ndarray:
     return dist
 
 
-def stress_layout(graph: nx.Graph, nodes: list[str], seed: int) -> np.ndarray:
+def stress_layout(graph: nx.Graph[str], nodes: list[str], seed: int) -> _Floats:
     """Positions (n × 2, hop units) minimising weighted stress, from classical MDS plus a seeded jitter."""
     n = len(nodes)
     if n == 1:
@@ -52,28 +55,29 @@ def stress_layout(graph: nx.Graph, nodes: list[str], seed: int) -> np.ndarray:
         if previous - current < _TOLERANCE * previous:
             break
         previous = current
-    return pos - pos.mean(axis=0)
+    centred: _Floats = pos - pos.mean(axis=0)
+    return centred
 
 
-def _classical_mds(dist: np.ndarray) -> np.ndarray:
+def _classical_mds(dist: _Floats) -> _Floats:
     n = dist.shape[0]
     centre = np.eye(n) - np.full((n, n), 1.0 / n)
     gram = -0.5 * centre @ (dist**2) @ centre
     values, vectors = np.linalg.eigh(gram)
     order = np.argsort(values)[::-1][:2]
-    coords = vectors[:, order] * np.sqrt(np.maximum(values[order], 1e-9))
+    coords: _Floats = vectors[:, order] * np.sqrt(np.maximum(values[order], 1e-9))
     for k in range(2):  # eigenvector signs are arbitrary: fix them
         if coords[np.argmax(np.abs(coords[:, k])), k] < 0:
             coords[:, k] = -coords[:, k]
     return coords
 
 
-def _stress(pos: np.ndarray, dist: np.ndarray, weights: np.ndarray) -> float:
+def _stress(pos: _Floats, dist: _Floats, weights: _Floats) -> float:
     gaps = np.sqrt(((pos[:, None, :] - pos[None, :, :]) ** 2).sum(axis=2))
     return float((weights * (gaps - dist) ** 2).sum() / 2.0)
 
 
-def octilinear_rotation(vectors: np.ndarray) -> float:
+def octilinear_rotation(vectors: _Floats) -> float:
     """The angle (radians, in [0°, 45°)) turning the edge vectors closest to the eight grid directions."""
     angles = np.arctan2(vectors[:, 1], vectors[:, 0])
     lengths = np.hypot(vectors[:, 0], vectors[:, 1])
@@ -88,12 +92,13 @@ def octilinear_rotation(vectors: np.ndarray) -> float:
     return best
 
 
-def rotate(pos: np.ndarray, theta: float) -> np.ndarray:
+def rotate(pos: _Floats, theta: float) -> _Floats:
     c, s = math.cos(theta), math.sin(theta)
-    return pos @ np.array([[c, s], [-s, c]])
+    turned: _Floats = pos @ np.array([[c, s], [-s, c]])
+    return turned
 
 
-def declutter(pos: np.ndarray, gap: np.ndarray, iterations: int = 60) -> np.ndarray:
+def declutter(pos: _Floats, gap: _Floats, iterations: int = 60) -> _Floats:
     """Push apart every pair closer than its `gap` (n × n), keeping the picture otherwise as it is."""
     x, y = pos[:, 0].copy(), pos[:, 1].copy()
     n = len(x)

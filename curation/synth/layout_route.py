@@ -13,8 +13,11 @@ import heapq
 import math
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import TypeVar
 
 Cell = tuple[int, int]
+_State = tuple[Cell, int, int]  # a search state: grid node, incoming direction (-1 at the start), steps taken
+_K = TypeVar("_K")
 DIRS: tuple[Cell, ...] = ((1, 0), (1, 1), (0, 1), (-1, 1), (-1, 0), (-1, -1), (0, -1), (1, -1))
 STEP_COST = tuple(1.0 if dx == 0 or dy == 0 else math.sqrt(2.0) for dx, dy in DIRS)
 BEND_COST = (0.0, 1.0, 3.0)  # a turn of 0°, 45°, 90°; 135° and 180° are never taken
@@ -79,7 +82,7 @@ class Grid:
 
         start = (src, -1, 0)
         best: dict[tuple[Cell, int, int], float] = {start: 0.0}
-        parent: dict[tuple[Cell, int, int], tuple[Cell, int, int]] = {}
+        parent: dict[_State, _State] = {}
         heap: list[tuple[float, int, float, tuple[Cell, int, int]]] = [(estimate(src, 0), 0, 0.0, start)]
         counter = 1
         expansions = 0
@@ -171,7 +174,7 @@ class Grid:
         return [d]  # crossing another route: straight on
 
     @staticmethod
-    def _unwind(state, parent) -> list[Cell]:
+    def _unwind(state: _State, parent: dict[_State, _State]) -> list[Cell]:
         cells = [state[0]]
         while state in parent:
             state = parent[state]
@@ -210,7 +213,7 @@ class Grid:
                 _bump(self.bent, c, delta)
 
 
-def _bump(counts: dict, key, delta: int) -> None:
+def _bump(counts: dict[_K, int], key: _K, delta: int) -> None:
     """Add `delta` to `counts[key]`, dropping the key at zero."""
     left = counts.get(key, 0) + delta
     if left > 0:

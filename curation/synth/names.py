@@ -201,11 +201,11 @@ def rename_network(network: Network, seed: int) -> tuple[Network, dict[str, str]
     line_names = _renamed_line_names(network, rng, language, old_line_names)
     lines: dict[str, Line] = {}
     for old_id, names in line_names.items():
-        old = network.lines[old_id]
+        old_line = network.lines[old_id]
         new_id = line_id(names, lines)
         mapping[old_id] = new_id
-        lines[new_id] = replace(old, id=new_id, names=names, aliases=[], source_name=names["en"], note=None,
-                                variants=[[mapping[s] for s in v] for v in old.variants])
+        lines[new_id] = replace(old_line, id=new_id, names=names, aliases=[], source_name=names["en"], note=None,
+                                variants=[[mapping[s] for s in v] for v in old_line.variants])
         for sid in lines[new_id].station_ids:
             stations[sid].lines.append(new_id)
     for station in stations.values():

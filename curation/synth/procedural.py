@@ -111,7 +111,8 @@ def distinct_colours(candidates: list[tuple[str, str]], count: int) -> list[tupl
         (r1, g1, b1), (r2, g2, b2) = hex_rgb(a), hex_rgb(b)
         mean = (r1 + r2) / 2
         red, green, blue = (r1 - r2) ** 2, (g1 - g2) ** 2, (b1 - b2) ** 2
-        return ((2 + mean / 256) * red + 4 * green + (2 + (255 - mean) / 256) * blue) ** 0.5
+        root: float = ((2 + mean / 256) * red + 4 * green + (2 + (255 - mean) / 256) * blue) ** 0.5
+        return root
 
     chosen = candidates[:1]
     rest = candidates[1:]

@@ -147,11 +147,11 @@ class LineMaker(Walker):
         transfers = self._transfer_points()
         windows = []
         for host, rides in enumerate(self.rides):
-            ride = rides[0]
+            host_ride = rides[0]
             cyclic = self.spec.loops > host
-            m = len(ride)
+            m = len(host_ride)
             for i in range(m if cyclic else m - run):
-                window = [ride[(i + k) % m] for k in range(run + 1)]
+                window = [host_ride[(i + k) % m] for k in range(run + 1)]
                 if not any(p in transfers for p in window):
                     windows.append(window)
         if not windows:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+import numpy.typing as npt
 import shapely
 from PIL import Image
 
@@ -35,7 +36,7 @@ from curation.synth.strokes import (
     serving_lines,
 )
 from curation.synth.style import BACKGROUND, MARKER_FILL, PALETTE, RGB, Style, hex_rgb, style_for
-from curation.synth.text import LabelBlock, draw_block, label_blocks
+from curation.synth.text import Box, LabelBlock, draw_block, label_blocks
 
 TOOL = "mapcurate-synth/1"
 PNG_COMPRESS_LEVEL = 6
@@ -133,15 +134,15 @@ def _check(network: Network, layout: Layout, options: RenderOptions) -> None:
 
 def _ambiguous(annotation: Annotation) -> int:
     """Labels nearer another station's marker than their own (see `labels.ambiguous_labels`)."""
-    marks = [m for m in annotation.stations if m.marker is not None]
+    marks = [(m, m.marker) for m in annotation.stations if m.marker is not None]
     labels = []
-    for mark in marks:
+    for mark, marker in marks:
         boxes = [label.box for label in mark.labels.values() if label.box is not None]
         if boxes:  # stacked labels of one station read as one block
             block = (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes),
                      max(b[3] for b in boxes))
-            labels.append((block, mark.marker.box))
-    return ambiguous_labels(labels, [m.marker.box for m in marks])
+            labels.append((block, marker.box))
+    return ambiguous_labels(labels, [marker.box for _, marker in marks])
 
 
 def line_colors(network: Network) -> dict[str, RGB]:
@@ -175,13 +176,14 @@ def _compose(network: Network, layout: Layout, style: Style, options: RenderOpti
     return _Scene(style, colors, strokes, polylines, markers, blocks, placement, bounds)
 
 
-def _cv_points(points: tuple[tuple[float, float], ...] | list[tuple[float, float]], dx: int, dy: int) -> np.ndarray:
+def _cv_points(points: tuple[tuple[float, float], ...] | list[tuple[float, float]], dx: int,
+               dy: int) -> npt.NDArray[np.int32]:
     """Annotation pixels (origin at the top-left pixel's outer corner) → OpenCV fixed point (pixel centres)."""
     return np.array([[round((x + dx - 0.5) * SUBPIXEL), round((y + dy - 0.5) * SUBPIXEL)] for x, y in points],
                     dtype=np.int32)
 
 
-def _draw_strokes(canvas: np.ndarray, network: Network, scene: _Scene, dx: int, dy: int) -> None:
+def _draw_strokes(canvas: npt.NDArray[np.uint8], network: Network, scene: _Scene, dx: int, dy: int) -> None:
     """Each line's strokes, edge by edge, with the short joins between parallel offsets at stations."""
     width = int(scene.style.line_width)
     joins = line_joins(network, scene.strokes)
@@ -191,7 +193,7 @@ def _draw_strokes(canvas: np.ndarray, network: Network, scene: _Scene, dx: int, 
                       cv2.LINE_AA, 4)
 
 
-def _draw_marker(canvas: np.ndarray, marker: MarkerShape, dx: int, dy: int) -> None:
+def _draw_marker(canvas: npt.NDArray[np.uint8], marker: MarkerShape, dx: int, dy: int) -> None:
     """The rounded hull of the marker's core: the outline colour, then the white fill inside it."""
     core = _cv_points(marker.core, dx, dy)
     for color, radius in ((marker.outline_color, marker.radius), (MARKER_FILL, marker.radius - marker.outline)):
@@ -204,7 +206,7 @@ def _draw_marker(canvas: np.ndarray, marker: MarkerShape, dx: int, dy: int) -> N
         cv2.polylines(canvas, [core], True, color, max(1, round(2 * radius)), cv2.LINE_AA, 4)
 
 
-def _annotation(network: Network, scene: _Scene, image: ImageRef, label_boxes: dict[str, dict[str, tuple]],
+def _annotation(network: Network, scene: _Scene, image: ImageRef, label_boxes: dict[str, dict[str, Box]],
                 dx: int, dy: int) -> Annotation:
     provenance = Provenance(source="synthetic", tool=TOOL)
     stations = []

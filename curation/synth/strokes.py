@@ -240,8 +240,8 @@ def _hull(points: list[Point]) -> tuple[Point, ...]:
     if max(xs) - min(xs) < 0.5 and max(ys) - min(ys) < 0.5:
         return ((quantise(sum(xs) / len(xs)), quantise(sum(ys) / len(ys))),)
     hull = shapely.MultiPoint(points).convex_hull
-    if hull.geom_type == "LineString":
-        a, b = hull.coords[0], hull.coords[-1]
-        return (a[0], a[1]), (b[0], b[1])
-    coords = list(hull.exterior.coords)[:-1]
-    return tuple((float(x), float(y)) for x, y in coords)
+    if isinstance(hull, shapely.Polygon):
+        coords = list(hull.exterior.coords)[:-1]
+        return tuple((float(x), float(y)) for x, y in coords)
+    a, b = hull.coords[0], hull.coords[-1]  # a LineString: the points are in a row
+    return (a[0], a[1]), (b[0], b[1])

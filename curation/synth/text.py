@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 from PIL import Image, ImageDraw, ImageFont
 
 from curation.network.model import Network, Station
@@ -64,14 +65,15 @@ def label_blocks(network: Network, languages: tuple[str, ...], style: Style,
         lines = []
         for i, (lang, text) in enumerate(names):
             font = label_font(text, style.font_px if i == 0 else style.second_font_px, font_dir)
-            bbox = tuple(int(v) for v in font.getbbox(text))
-            lines.append(TextLine(lang, text, font, bbox))
+            x0, y0, x1, y1 = (int(v) for v in font.getbbox(text))
+            lines.append(TextLine(lang, text, font, (x0, y0, x1, y1)))
         if lines:
             blocks[sid] = LabelBlock(sid, tuple(lines), max(1, round(0.25 * style.second_font_px)))
     return blocks
 
 
-def draw_block(canvas: np.ndarray, block: LabelBlock, box: Box, align: int, dx: int, dy: int) -> dict[str, Box]:
+def draw_block(canvas: npt.NDArray[np.uint8], block: LabelBlock, box: Box, align: int, dx: int,
+               dy: int) -> dict[str, Box]:
     """Blend the block's text into `canvas` with its box's corner at (box + (dx, dy)) rounded to whole pixels;
     `align` < 0 right-aligns, 0 centres, > 0 left-aligns the lines. Returns each language's exact ink box."""
     width, _ = block.size
