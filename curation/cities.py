@@ -13,6 +13,7 @@ from jsonschema import Draft202012Validator
 
 from curation.errors import ManifestError, SourceError, UnknownCityError
 from curation.resources import cities_dir, load_schema
+from curation.text import decode_text
 
 MANIFEST_NAME = "city.toml"
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -36,6 +37,16 @@ class Source:
             return city_dir / self.embedded
         assert self.path is not None
         return data_root / self.path
+
+    def contained(self, city_dir: Path, data_root: Path) -> Path:
+        """`resolve`, refusing a file that a symlink takes out of its folder (the data root, or the city
+        folder for an embedded source): sources are read from where the manifest says, nowhere else."""
+        path = self.resolve(city_dir, data_root)
+        base = city_dir if self.embedded is not None else data_root
+        if path.exists() and not path.resolve().is_relative_to(base.resolve()):
+            where = "city folder" if self.embedded is not None else "data root"
+            raise SourceError(f"{self.kind} source is a link to {path.resolve()}, outside the {where} {base}", path)
+        return path
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,7 @@ class City:
         source = self.sources.get(kind)
         if source is None:
             raise SourceError(f"city {self.slug!r} declares no {kind} source", self.manifest_path)
-        path = source.resolve(self.folder, data_root)
+        path = source.contained(self.folder, data_root)
         if path.exists() and not path.is_file():
             raise SourceError(f"{kind} source is not a file", path)
         if not path.is_file():
@@ -121,8 +132,8 @@ def load_city(slug: str, root: Path | None = None) -> City:
         hint = f"did you mean {close[0]!r}? " if close else ""
         raise UnknownCityError(f"unknown city {slug!r}; {hint}known: {', '.join(known) or 'none'}", base)
     try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        data = tomllib.loads(decode_text(manifest.read_bytes(), manifest))
+    except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"not valid TOML: {exc}", manifest) from exc
     _validate_manifest(data, manifest)
     sources = {kind: Source(kind=kind, **spec) for kind, spec in data["sources"].items()}
@@ -156,6 +167,9 @@ def _validate_manifest(data: dict[str, Any], manifest: Path) -> None:
         if first.validator == "pattern":  # say what is expected, not the regular expression
             expected = first.schema.get("description", "the documented form")
             message = f"{first.instance!r} is not valid: expected {expected[0].lower()}{expected[1:]}"
+        elif first.validator in ("oneOf", "anyOf") and all("required" in s for s in first.validator_value):
+            forms = " | ".join(", ".join(s["required"]) for s in first.validator_value)
+            message = f"needs one of these sets of keys: {forms}; it has {', '.join(first.instance) or 'none'}"
         raise ManifestError(f"{where}: {message}{more}", manifest)
     if "en" not in data["names"]:
         raise ManifestError("names: must include an English name `en`", manifest)

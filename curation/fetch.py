@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import json
 import os
 import tempfile
@@ -13,8 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from curation.atomic import current_umask
 from curation.cities import City, Source
-from curation.errors import FetchError
+from curation.errors import FetchError, MapcurateError
+from curation.images import inspect_image
 
 CHUNK = 1 << 20
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -78,7 +81,9 @@ def fetch_city(city: City, data_root: Path, *, kinds: tuple[str, ...] = ("statio
             try:
                 results.append(_fetch_source(city.slug, source, target, mirror, force, timeout, progress))
             except OSError as exc:
-                raise FetchError(f"cannot write: {exc.strerror or exc}", exc.filename or target) from exc
+                scratch = exc.filename is not None and Path(exc.filename).name.startswith(f".{target.name}.")
+                named = target if scratch else exc.filename or target
+                raise FetchError(f"cannot write: {exc.strerror or exc}", named) from exc
         except FetchError as exc:
             if not keep_going:
                 raise
@@ -110,6 +115,7 @@ def _download(url: str, target: Path, expected: str | None, timeout: float, prog
         if expected is not None and actual != expected:
             raise FetchError(f"sha256 mismatch for {url}: expected {expected}, got {actual}", target)
         _check_content(tmp, target)
+        os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; a data root is meant to be shared
         os.replace(tmp, target)
         return actual
     except BaseException:
@@ -132,9 +138,11 @@ def _copy_from(url: str, out: BinaryIO, timeout: float, progress: Progress | Non
                 done += len(block)
                 if progress:
                     progress(done, total)
+        if total is not None and done != total:
+            raise FetchError(f"download of {url} ended after {done:,} of its {total:,} bytes; try again", target)
     except urllib.error.HTTPError as exc:
         raise FetchError(f"download failed: HTTP {exc.code} {exc.reason} for {url}", target) from exc
-    except (urllib.error.URLError, TimeoutError, ConnectionError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, TimeoutError, ConnectionError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         if url.startswith("file://"):
             raise FetchError(f"not in the mirror: {url} ({reason})", target) from exc
@@ -149,6 +157,10 @@ def _check_content(downloaded: Path, target: Path) -> None:
         with downloaded.open("rb") as handle:
             if handle.read(len(PNG_SIGNATURE)) != PNG_SIGNATURE:
                 raise FetchError("downloaded file is not a PNG image", target)
+        try:  # every chunk to IEND, and the pixel bound: a cut-off or hostile file never becomes a source
+            inspect_image(downloaded)
+        except MapcurateError as exc:
+            raise FetchError(f"downloaded file is not a usable PNG image: {exc.message}", target) from exc
     elif target.suffix == ".json":
         try:
             json.loads(downloaded.read_bytes().decode("utf-8"))

@@ -94,7 +94,7 @@ def map_source(city: City, data_root: Path) -> PinnedImage | None:
     source = city.sources.get("map")
     if source is None:
         return None
-    return PinnedImage(source.resolve(city.folder, data_root), source.sha256,
+    return PinnedImage(source.contained(city.folder, data_root), source.sha256,
                        city.manifest_path if source.sha256 is not None else None)
 
 

@@ -23,7 +23,7 @@ from curation.atomic import write_bytes_atomic
 from curation.cities import City
 from curation.errors import MapcurateError, OutputError, SourceError
 from curation.images import decode_image, map_source
-from curation.network.build import QUALITY_FILE, load_network, stale_sources
+from curation.network.build import QUALITY_FILE, check_fresh, load_network
 from curation.network.model import Network
 from curation.synth.fonts import label_font
 from curation.synth.style import hex_rgb
@@ -141,10 +141,7 @@ def write_overlay(city: City, data_root: Path, graphs: Path, out: Path | None = 
     network = load_network(folder / "graph.json") if (folder / "graph.json").is_file() else None
     if network is None:
         raise SourceError(f"no graph.json: run `mapcurate build-graph --city {city.slug}` first", folder)
-    stale = stale_sources(city, data_root, network.sources)
-    if stale:
-        raise SourceError(f"{city.slug}'s {' and '.join(stale)} changed since this graph was built: run "
-                          f"`mapcurate build-graph --city {city.slug}` again", folder / "graph.json")
+    check_fresh(city, data_root, network.sources, folder / "graph.json")
     findings = _findings(folder / QUALITY_FILE)
     source = map_source(city, data_root)
     if source is None:

@@ -17,8 +17,8 @@ def test_demo_builds_and_asks(runner, tmp_path):
 
 def test_gen_questions_for_one_city(runner, tmp_path):
     assert runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-questions"]).exit_code == 0
-    out = tmp_path / "q.parquet"
-    args = ["gen-questions", "--city", "demo", "--graphs", str(tmp_path), "--out", str(out), "--seed", "5",
+    out = tmp_path / "q" / "demo" / "questions.parquet"
+    args = ["gen-questions", "--city", "demo", "--graphs", str(tmp_path), "--out", str(tmp_path / "q"), "--seed", "5",
             "--families", "planning,torf1", "--per-map", "planning=6", "--quota", "2:2:2"]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
@@ -76,8 +76,12 @@ def test_corrupt_graphs_and_unwritable_output_are_one_line(runner, tmp_path):
     assert runner.invoke(app, ["demo", "--out", str(tmp_path), "--no-questions"]).exit_code == 0
     graph = tmp_path / "demo" / "graph.json"
     original = graph.read_text(encoding="utf-8")
-    result = runner.invoke(app, ["gen-questions", "--city", "demo", "--graphs", str(tmp_path), "--out", str(tmp_path)])
-    assert result.exit_code == 2 and "cannot write" in result.stderr
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    for out, message in ((tmp_path / "notes.txt", "not a file"), (tmp_path / "q.parquet", "not a file"),
+                         (tmp_path / "notes.txt" / "sub", "cannot write")):
+        result = runner.invoke(app, ["gen-questions", "--city", "demo", "--graphs", str(tmp_path), "--out", str(out)])
+        assert result.exit_code == 2 and message in result.stderr, result.stderr
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine" and not (tmp_path / "q.parquet").exists()
     for broken, message in ((original.replace('"lines": [', '"lines": [], "x": [', 1), "not a valid graph.json"),
                             (original.replace('"central"', '"nowhere"', 1), "not a valid graph.json")):
         graph.write_text(broken, encoding="utf-8")

@@ -205,7 +205,7 @@ def test_export_refuses_questions_asked_of_an_earlier_drawing(runner, rendered, 
     target = tmp_path / "export"
     result = runner.invoke(app, ["export", "--questions", str(graphs / "testburg" / "questions.parquet"),
                                  "--graphs", str(graphs), "--out", str(target)])
-    assert result.exit_code == 2 and "changed since this graph was built" in result.stderr
+    assert result.exit_code == 2 and "asked of a network drawn on another image" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not target.exists()
 

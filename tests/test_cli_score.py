@@ -63,18 +63,24 @@ def test_weighted_accuracy_weighs_by_difficulty(runner, tmp_path, demo_questions
     assert report["by_type"]["planning"]["accuracy"] == pytest.approx(len(easy) / len(routes), abs=1e-6)
 
 
-def test_default_output_folder_sits_beside_the_predictions(runner, tmp_path, demo_questions):
+def test_default_output_folder_is_under_exports(runner, tmp_path, demo_questions, monkeypatch):
     questions, rows = demo_questions
     predictions = tmp_path / "run1.jsonl"
     write_predictions(predictions, [{"id": rows[0]["id"], "response": "x"}])
+    monkeypatch.chdir(tmp_path / "demo")
     assert run_score(runner, questions, predictions, tmp_path).exit_code == 0
-    assert (tmp_path / "run1.jsonl.score" / "report.json").is_file()
+    assert (tmp_path / "demo" / "exports" / "scores" / "run1" / "report.json").is_file()
+    assert not (tmp_path / "run1.jsonl.score").exists()
 
 
 @pytest.mark.parametrize(("lines", "message"), [
     (['{"id": "nope", "response": "x"}'], "1 prediction(s) for question ids not in the questions: nope"),
     (["{not json"], "preds.jsonl:1: not a JSON line"),
     (['{"id": 3, "response": "x"}'], 'preds.jsonl:1: expected {"id": "<question id>", "response": "<text>"}'),
+    (['{"id": "ID", "response": null}'], 'preds.jsonl:1: "response" must be the model\'s text, a string (write "" '
+                                         "for no answer), but got null"),
+    (['{"id": "ID", "response": 42}'], "preds.jsonl:1: \"response\" must be the model's text, a string (write \"\" "
+                                       "for no answer), but got int"),
 ])
 def test_bad_predictions_are_one_line_errors(runner, tmp_path, demo_questions, lines, message):
     questions, _ = demo_questions
@@ -98,7 +104,7 @@ def test_route_questions_need_their_graphs_others_do_not(runner, tmp_path, demo_
     questions, rows = demo_questions
     predictions = tmp_path / "preds.jsonl"
     yes_no = next(r for r in rows if r["family"] == "torf1")
-    write_predictions(predictions, [{"id": yes_no["id"], "response": None}])
+    write_predictions(predictions, [{"id": yes_no["id"], "response": ""}])
     result = run_score(runner, questions, predictions, tmp_path / "elsewhere", "--out", str(tmp_path / "a"))
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "a" / "scores.jsonl").read_text(encoding="utf-8"))["format"] == 0.0

@@ -6,7 +6,7 @@ import functools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
@@ -20,7 +20,14 @@ from curation.resources import cities_dir, default_data_root
 # Not a terminal (CI logs, pipes): wide enough for the summary tables instead of rich's 80 columns.
 console = Console(width=None if sys.stdout.isatty() else 132)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 400)
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
+
+def flag(*names: str, help: str) -> Any:
+    """A typer option for an on/off switch: shown without a value in `--help` (typer would print `<bool>`,
+    which reads as if `--all true` were accepted)."""
+    return typer.Option(*names, help=help, metavar="")
+
 
 DataRootOption = Annotated[
     Path | None,
@@ -31,22 +38,22 @@ OutOption = Annotated[
     Path, typer.Option("--out", help="Output root; each city's files go to <out>/<city>/.")
 ]
 CityOption = Annotated[str | None, typer.Option("--city", help="City slug, e.g. hangzhou.")]
-AllOption = Annotated[bool, typer.Option(
+AllOption = Annotated[bool, flag(
     "--all", help="Every city of the manifests folder but the embedded demo (rendered cities included).")]
 
 
-def one_line_errors(func: F) -> F:
+def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Report a `MapcurateError` as `error: <file>: <problem>` on stderr and exit with code 2."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except MapcurateError as exc:
             print_error(exc)
             raise typer.Exit(2) from None
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def print_error(exc: MapcurateError) -> None:

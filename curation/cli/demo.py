@@ -17,7 +17,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from curation.cities import load_city
-from curation.cli.common import OutOption, console, one_line_errors
+from curation.cli.common import OutOption, console, flag, one_line_errors
 from curation.cli.network import FindingsOption, report
 from curation.cli.questions import QUESTIONS_FILE, summary_table
 from curation.cli.tables import plural
@@ -45,7 +45,7 @@ DEMO_LAYOUT_SEED = 3
 def demo(
     out: OutOption = Path("exports"),
     findings: FindingsOption = None,
-    questions: Annotated[bool, typer.Option("--questions/--no-questions", help="Also generate questions.")] = True,
+    questions: Annotated[bool, flag("--questions/--no-questions", help="Also generate questions.")] = True,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the question sample.")] = 0,
 ) -> None:
     """Draw the embedded demo city's map, build its network from it, ask, export, score and overlay.

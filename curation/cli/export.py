@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 from rich.markup import escape
 
-from curation.cli.common import DataRootOption, console, data_root_or_default, one_line_errors, progress_bar
+from curation.cli.common import DataRootOption, console, data_root_or_default, flag, one_line_errors, progress_bar
 from curation.cli.tables import plural
 from curation.exports.export import FORMATS, LAYOUTS, ExportOptions, run_export
 
@@ -32,9 +32,9 @@ def export(
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of --test-fraction and --curriculum.")] = 0,
     max_pixels: Annotated[int | None, typer.Option(
         "--max-pixels", min=784, help="Downsize larger maps to at most this many pixels (recorded).")] = None,
-    allow_missing_images: Annotated[bool, typer.Option(
+    allow_missing_images: Annotated[bool, flag(
         "--allow-missing-images", help="Export questions of cities without a map image, without an image.")] = False,
-    curriculum: Annotated[bool, typer.Option(
+    curriculum: Annotated[bool, flag(
         "--curriculum", help="Order training formats by stage, shuffled within a stage with --seed.")] = False,
     graphs: Annotated[Path, typer.Option("--graphs", help="Where build-graph wrote <city>/graph.json.")]
     = Path("exports"),

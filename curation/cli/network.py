@@ -19,6 +19,7 @@ from curation.cli.common import (
     OutOption,
     console,
     data_root_or_default,
+    flag,
     one_line_errors,
     progress_bar,
     selected_cities,
@@ -42,7 +43,7 @@ FindingsOption = Annotated[Shown | None, typer.Option(
 
 
 SkipMissingOption = Annotated[
-    bool, typer.Option("--skip-missing", help="With --all: skip cities with neither their station list nor their "
+    bool, flag("--skip-missing", help="With --all: skip cities with neither their station list nor their "
                        "annotation in the data root.")
 ]
 
@@ -101,7 +102,10 @@ def report(results: list[BuildResult], out: Path, findings: Shown | None) -> Non
 
 @one_line_errors
 def cities(data_root: DataRootOption = None) -> None:
-    """List the cities, their sources and curation overrides."""
+    """List the cities, their sources and curation overrides.
+
+    Example: MAPCURATE_DATA=../shared/data mapcurate cities
+    """
     root = data_root_or_default(data_root)
     table = Table(title=f"Cities (data root: {escape(str(root))})", title_justify="left")
     for header in ("city", "name", "country", "station list", "map", "annotation", "overrides"):
@@ -135,4 +139,6 @@ def cities(data_root: DataRootOption = None) -> None:
         table.add_row(slug, escape(city.names["en"]), city.country, *cells, summary)
     console.print(table)
     if bad:
-        raise MapcurateError(f"{plural(len(bad), 'manifest')} cannot be loaded (see the table)")
+        others = f" (and {plural(len(bad) - 1, 'more manifest')} that cannot be loaded: see the table)" \
+            if len(bad) > 1 else ""
+        raise MapcurateError(f"{bad[0]}{others}")

@@ -11,10 +11,20 @@ from rich.markup import escape
 from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
-from curation.cli.common import AllOption, CityOption, console, one_line_errors, progress_bar, selected_cities
+from curation.cities import City
+from curation.cli.common import (
+    AllOption,
+    CityOption,
+    DataRootOption,
+    console,
+    data_root_or_default,
+    one_line_errors,
+    progress_bar,
+    selected_cities,
+)
 from curation.cli.tables import plural
-from curation.errors import MapcurateError, SourceError
-from curation.network.build import GRAPH_FILE, load_network
+from curation.errors import MapcurateError, OutputError, SourceError
+from curation.network.build import GRAPH_FILE, check_fresh, load_network
 from curation.network.model import Network
 from curation.questions.generator import DEFAULT_QUOTA, FAMILIES, CityQuestions, generate_city, parse_quota
 from curation.questions.records import write_questions
@@ -37,10 +47,13 @@ def gen_questions(
     graphs: Annotated[Path, typer.Option("--graphs", help="Where build-graph wrote <city>/graph.json.")]
     = Path("exports"),
     out: Annotated[Path | None, typer.Option(
-        "--out", help="Parquet file to write (default: <graphs>/<city>/questions.parquet, or "
-        "<graphs>/questions.parquet with --all).")] = None,
+        "--out", help=f"Folder to write into: <out>/<city>/{QUESTIONS_FILE}, or <out>/{QUESTIONS_FILE} with --all "
+        "(default: --graphs).")] = None,
+    data_root: DataRootOption = None,
 ) -> None:
     """Generate difficulty-labelled questions with gold answers computed from each city's graph.json.
+
+    A graph whose station list or annotation changed since it was built is refused: rebuild it first.
 
     Example: mapcurate gen-questions --all --seed 7
     """
@@ -50,9 +63,10 @@ def gen_questions(
     counts = _parse_per_map(per_map or [])
     quota_levels = parse_quota(quota)
     cities = selected_cities(city, all_cities)
-    networks = [_load_graph(graphs, c.slug) for c in cities]
+    root = data_root_or_default(data_root)
+    networks = [_load_graph(graphs, c, root) for c in cities]
     skips = {c.slug: c.question_skips.get("skip", []) for c in cities}
-    target = out or (graphs / QUESTIONS_FILE if all_cities else graphs / cities[0].slug / QUESTIONS_FILE)
+    target = questions_target(out or graphs, None if all_cities else cities[0].slug)
     results = []
     with progress_bar(MofNCompleteColumn(), show=len(networks) > 1) as progress:
         task = progress.add_task("generating", total=len(networks))
@@ -70,12 +84,22 @@ def gen_questions(
     console.print(f"wrote {plural(len(questions), 'question')} to {escape(str(target))} (seed {seed})")
 
 
-def _load_graph(graphs: Path, slug: str) -> Network:
-    path = graphs / slug / GRAPH_FILE
+def _load_graph(graphs: Path, city: City, data_root: Path) -> Network:
+    path = graphs / city.slug / GRAPH_FILE
     if not path.is_file():
-        raise SourceError(f"no network built yet: run `mapcurate build-graph --city {slug} --out {graphs}` first",
-                          path)
-    return load_network(path)
+        raise SourceError(f"no network built yet: run `mapcurate build-graph --city {city.slug} --out {graphs}` "
+                          "first", path)
+    network = load_network(path)
+    check_fresh(city, data_root, network.sources, path)
+    return network
+
+
+def questions_target(out: Path, slug: str | None) -> Path:
+    """`<out>/<slug>/questions.parquet`, or `<out>/questions.parquet` for every city; `out` must be a folder."""
+    if out.suffix == ".parquet" or out.is_file():
+        raise OutputError(f"--out is the folder to write into (the file is <out>/{QUESTIONS_FILE} or "
+                          f"<out>/<city>/{QUESTIONS_FILE}), not a file", out)
+    return out / QUESTIONS_FILE if slug is None else out / slug / QUESTIONS_FILE
 
 
 def _parse_per_map(items: list[str]) -> dict[str, int]:

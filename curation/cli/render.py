@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 
 from curation.cities import load_city
-from curation.cli.common import CityOption, DataRootOption, console, data_root_or_default, one_line_errors
+from curation.cli.common import CityOption, DataRootOption, console, data_root_or_default, flag, one_line_errors
 from curation.errors import MapcurateError
 from curation.network.build import GRAPH_FILE, build_network, load_network
 from curation.overlay import DEFAULT_MAX_SIDE, write_overlay
@@ -29,7 +29,7 @@ def render(
     = 0,
     city: Annotated[str | None, typer.Option(
         "--city", help="Draw this city's canonical network instead of a procedural one.")] = None,
-    rename: Annotated[bool, typer.Option(
+    rename: Annotated[bool, flag(
         "--rename", help="With --city: replace every station and line name by generated ones.")] = False,
     lines: Annotated[int, typer.Option("--lines", min=1, help="Procedural: number of lines.")] = _SPEC.lines,
     stations_per_line: Annotated[str, typer.Option(

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
-from curation.cli.common import console, one_line_errors, progress_bar
+from curation.cli.common import console, flag, one_line_errors, progress_bar
 from curation.cli.tables import plural
 from curation.errors import MapcurateError
 from curation.questions.records import load_questions
@@ -28,27 +28,33 @@ def score(
     predictions: Annotated[Path, typer.Option(
         "--predictions", help='JSON lines: {"id": <question id>, "response": <the model\'s full text>}.')],
     out: Annotated[Path | None, typer.Option(
-        "--out", help=f"Folder for {SCORES_FILE} and {REPORT_FILE} (default: <predictions>.score/).")] = None,
+        "--out", help=f"Folder to write {SCORES_FILE} and {REPORT_FILE} into (default: "
+        "exports/scores/<predictions file name without .jsonl>/).")] = None,
     graphs: Annotated[Path, typer.Option(
         "--graphs", help="Where build-graph wrote <city>/graph.json (for questions without a ground_truth column).")]
     = Path("exports"),
     alpha: Annotated[float, typer.Option("--alpha", min=0.0, help="Weight α of the route detail reward.")] = 0.5,
-    require_optimal: Annotated[bool, typer.Option(
+    require_optimal: Annotated[bool, flag(
         "--require-optimal", help="Reward route correctness only for optimal routes.")] = False,
     split: Annotated[str | None, typer.Option(
-        "--split", help="Only the questions of this split of an export (e.g. test).")] = None,
+        "--split", help="Only the questions of this split of an export (e.g. test); predictions for the other "
+        "splits' questions are ignored.")] = None,
 ) -> None:
     """Score predictions: the benchmark's accuracy, map score, separate route checks and the reward.
 
     Example: mapcurate score --questions exports/questions.parquet --predictions preds.jsonl
     """
     rows = load_questions(questions)
+    known = {r["id"] for r in rows}
     if split is not None:
         splits = sorted({str(r.get("split")) for r in rows})
         rows = [r for r in rows if r.get("split") == split]
         if not rows:
             raise MapcurateError(f"no questions in split {split!r} (splits here: {', '.join(splits)})", questions)
-    responses = read_predictions(predictions, {r["id"] for r in rows})
+    responses = read_predictions(predictions, known)
+    selected = {r["id"] for r in rows}
+    ignored = len(responses.keys() - selected)
+    responses = {qid: text for qid, text in responses.items() if qid in selected}
     truths = ground_truths([r for r in rows if r["id"] in responses], graphs)
     config = RewardConfig(alpha=alpha, require_optimal=require_optimal)
     with progress_bar(MofNCompleteColumn(), show=len(rows) > 2000) as progress:
@@ -58,13 +64,20 @@ def score(
         "questions": run.questions, "scored": len(run.results), "missing": len(run.missing),
         "missing_ids": run.missing, "config": vars(config), **aggregate(run.results),
     }
-    target = out or predictions.with_name(predictions.name + ".score")
+    target = out or default_score_folder(predictions)
     write_score_outputs(run, report, target)
     console.print(summary_table(report))
     if run.missing:
         console.print(f"[yellow]missing:[/] {plural(len(run.missing), 'question')} without a prediction "
                       f"(listed in {REPORT_FILE}); figures cover the {len(run.results)} scored")
+    if ignored:
+        console.print(f"ignored {plural(ignored, 'prediction')} for questions outside split {split!r}")
     console.print(f"wrote {escape(str(target / SCORES_FILE))} and {escape(str(target / REPORT_FILE))}")
+
+
+def default_score_folder(predictions: Path) -> Path:
+    """`exports/scores/<name>/`: beside the other outputs, never beside the predictions in a working tree."""
+    return Path("exports") / "scores" / predictions.name.removesuffix(".jsonl")
 
 
 def summary_table(report: dict[str, Any]) -> Table:

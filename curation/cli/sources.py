@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.markup import escape
-from rich.progress import DownloadColumn, TransferSpeedColumn
+from rich.progress import DownloadColumn, TaskID, TransferSpeedColumn
 from rich.table import Table
 
 from curation.cli.common import (
@@ -16,6 +16,7 @@ from curation.cli.common import (
     DataRootOption,
     console,
     data_root_or_default,
+    flag,
     one_line_errors,
     print_error,
     progress_bar,
@@ -40,7 +41,7 @@ def fetch_sources(
         "--mirror", help="A copy of the data root (http(s):// or file:// URL, or a folder) to read instead "
         "of the upstream URLs.")] = None,
     only: Annotated[SourceKind | None, typer.Option("--only", help="Fetch only this source.")] = None,
-    force: Annotated[bool, typer.Option("--force", help="Download again even if present.")] = False,
+    force: Annotated[bool, flag("--force", help="Download again even if present.")] = False,
 ) -> None:
     """Download a city's station list and map into the data root, verified by sha256.
 
@@ -57,8 +58,11 @@ def fetch_sources(
     with progress_bar(DownloadColumn(), TransferSpeedColumn()) as progress:
         for target in targets:
             task = progress.add_task(target.slug, total=None)
-            results += fetch_city(target, root, kinds=kinds, mirror=base, force=force, keep_going=True,
-                                  progress=lambda done, total, t=task: progress.update(t, completed=done, total=total))
+
+            def show(done: int, total: int | None, t: TaskID = task) -> None:
+                progress.update(t, completed=done, total=total)
+
+            results += fetch_city(target, root, kinds=kinds, mirror=base, force=force, keep_going=True, progress=show)
             progress.remove_task(task)
     table = Table(title=f"Sources in {escape(str(root))}", title_justify="left")
     for header in ("city", "source", "status", "sha256", "path"):

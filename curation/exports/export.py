@@ -26,9 +26,9 @@ from curation.exports.manifest import FORMAT as EXPORT_FORMAT
 from curation.exports.manifest import MANIFEST_FILE, file_entry, manifest
 from curation.exports.maps import MapImage, read_map
 from curation.exports.splits import assign_splits
-from curation.network.build import GRAPH_FILE, stale_sources
+from curation.network.build import GRAPH_FILE, check_fresh
 from curation.questions.records import load_questions
-from curation.scoring.ground_truth import dumps
+from curation.scoring.ground_truth import GroundTruth, dumps
 from curation.scoring.run import ground_truths
 
 FORMATS: dict[str, Callable[..., list[Path]]] = {
@@ -114,7 +114,7 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     return document
 
 
-def _text(truth: dict[str, Any] | str) -> str:
+def _text(truth: GroundTruth | str) -> str:
     """A ground truth as JSON text (a re-exported row already carries it as text)."""
     return truth if isinstance(truth, str) else dumps(truth)
 
@@ -163,10 +163,8 @@ def _check_graphs_are_of_these_maps(maps: list[MapImage], cities: dict[str, City
             image, recorded = document.get("image"), document.get("sources") or {}
         except (OSError, ValueError, AttributeError, RecursionError):
             continue  # the ground truths read it again and report what is wrong with it
-        stale = stale_sources(city, data_root, recorded) if isinstance(recorded, dict) else []
-        if stale:
-            raise SourceError(f"{slug}'s {' and '.join(stale)} changed since this graph was built: rebuild the graph "
-                              "and regenerate the questions", path)
+        if isinstance(recorded, dict):
+            check_fresh(city, data_root, recorded, path, then=" and regenerate the questions")
         if isinstance(image, dict) and image.get("sha256") != image_row.source_sha256:
             raise SourceError(f"{slug}'s questions were asked of a network drawn on another image (graph.json names "
                               f"{str(image.get('sha256'))[:12]}…, the map is {image_row.source_sha256[:12]}…): "

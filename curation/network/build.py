@@ -25,6 +25,7 @@ from curation.network.quality import FindingList, QualityReport
 from curation.network.reasonmap import import_reasonmap
 from curation.network.validate import validate_network
 from curation.resources import load_schema
+from curation.text import decode_text
 
 GRAPH_FILE = "graph.json"
 QUALITY_FILE = "quality.json"
@@ -49,10 +50,10 @@ def read_station_list(path: Path) -> dict[str, list[str]]:
 
 def parse_station_list(content: bytes, path: Path) -> dict[str, list[str]]:
     """Parse the bytes of a ReasonMap station list read from `path` (named in errors)."""
+    text = decode_text(content, path)  # outside the try: its SourceError is a ValueError too
     try:
-        data = json.loads(content.decode("utf-8"),
-                          object_pairs_hook=unique_keys("line {key!r} is listed more than once"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = json.loads(text, object_pairs_hook=unique_keys("line {key!r} is listed more than once"))
+    except json.JSONDecodeError as exc:
         raise SourceError(f"not valid JSON: {exc}", path) from exc
     except ValueError as exc:
         raise SourceError(str(exc), path) from exc
@@ -197,14 +198,29 @@ def load_network(path: Path | str) -> Network:
 
 
 def stale_sources(city: City, data_root: Path, recorded: dict[str, Any]) -> list[str]:
-    """The source kinds (station list, annotation) whose file changed since a graph recorded its sha256."""
-    stale = []
+    """The source kinds (station list, annotation) whose file changed since a graph recorded its sha256.
+
+    Only a file the manifest still names the same way is compared (a graph built from another declaration,
+    as the demo's from its rendered copy, is not this file's history)."""
+    stale: list[str] = []
     for kind in ("stations", "annotation"):
-        sha = (recorded.get(kind) or {}).get("sha256") if isinstance(recorded.get(kind), dict) else None
-        if sha and kind in city.sources and city.has_source(kind, data_root) \
-                and sha256_of(city.source_path(kind, data_root)) != sha:
+        entry, source = recorded.get(kind), city.sources.get(kind)
+        if not isinstance(entry, dict) or source is None or not entry.get("sha256"):
+            continue
+        same_file = (entry.get("path"), entry.get("embedded")) == (source.path, source.embedded)
+        if same_file and city.has_source(kind, data_root) and sha256_of(city.source_path(kind, data_root)) \
+                != entry["sha256"]:
             stale.append(kind)
     return stale
+
+
+def check_fresh(city: City, data_root: Path, recorded: dict[str, Any], graph: Path, then: str = "") -> None:
+    """Refuse a graph built from sources that have changed since (a failed rebuild leaves the old graph in
+    place): raise `SourceError` naming the graph, what changed and the command that rebuilds it."""
+    stale = stale_sources(city, data_root, recorded)
+    if stale:
+        raise SourceError(f"{city.slug}'s {' and '.join(_SOURCE_NAMES.get(k, k) for k in stale)} changed since this "
+                          f"graph was built: run `mapcurate build-graph --city {city.slug}` again{then}", graph)
 
 
 def _no_constant(name: str) -> float:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,16 +18,17 @@ from typing import Any
 from curation.atomic import write_bytes_atomic, write_json_atomic
 from curation.errors import OutputError, SourceError
 from curation.network.build import GRAPH_FILE, load_network
-from curation.scoring.ground_truth import KIND_BY_FAMILY, NEEDS_LEXICON, ground_truth
+from curation.scoring.ground_truth import KIND_BY_FAMILY, NEEDS_LEXICON, GroundTruth, ground_truth
 from curation.scoring.lexicon import lexicon_from_network
 from curation.scoring.reward import RewardConfig
 from curation.scoring.scorer import score
+from curation.text import decode_text
 
 SCORES_FILE = "scores.jsonl"
 REPORT_FILE = "report.json"
 
 
-def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:
+def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, GroundTruth | str]:
     """Ground truth per question id: the row's own, or built with the city's lexicon."""
     needed = sorted({r["city"] for r in rows if not r.get("ground_truth")
                      and KIND_BY_FAMILY.get(r["family"]) in NEEDS_LEXICON})
@@ -38,7 +39,7 @@ def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:
         raise SourceError(f"no graph.json for {len(absent)} {cities} of these questions ({shown}): build them "
                           f"(`mapcurate build-graph --all --out {graphs}`) or pass --graphs", graphs)
     lexicons = {city: lexicon_from_network(load_network(graphs / city / GRAPH_FILE)) for city in needed}
-    truths: dict[str, Any] = {}
+    truths: dict[str, GroundTruth | str] = {}
     for row in rows:
         if row.get("ground_truth"):
             truths[row["id"]] = row["ground_truth"]
@@ -53,13 +54,11 @@ def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, Any]:
 
 
 def read_predictions(path: Path, known: set[str]) -> dict[str, str]:
-    """Responses by question id; malformed lines, duplicate or unknown ids are errors.
-
-    A `null` response (a failed API call) counts as an empty answer.
-    """
+    """Responses by question id; malformed lines, a response that is not a string (`null` and numbers
+    alike: write `""` for a model that gave no answer), duplicate or unknown ids are errors."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
+        lines = decode_text(path.read_bytes(), path).splitlines()
+    except OSError as exc:
         raise SourceError(f"cannot read predictions: {getattr(exc, 'strerror', None) or exc}", path) from exc
     responses: dict[str, str] = {}
     unknown: list[str] = []
@@ -71,14 +70,17 @@ def read_predictions(path: Path, known: set[str]) -> dict[str, str]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise SourceError(f"not a JSON line ({exc.msg})", where) from exc
-        if not (isinstance(item, dict) and isinstance(item.get("id"), str) and "response" in item
-                and isinstance(item["response"], str | None)):
+        if not (isinstance(item, dict) and isinstance(item.get("id"), str) and "response" in item):
             raise SourceError('expected {"id": "<question id>", "response": "<text>"}', where)
+        if not isinstance(item["response"], str):
+            got = "null" if item["response"] is None else type(item["response"]).__name__
+            raise SourceError(f'"response" must be the model\'s text, a string (write "" for no answer), but got '
+                              f"{got}", where)
         if item["id"] in responses:
             raise SourceError(f"second prediction for question {item['id']}", where)
         if item["id"] not in known:
             unknown.append(item["id"])
-        responses[item["id"]] = item["response"] or ""
+        responses[item["id"]] = item["response"]
     if unknown:
         shown = ", ".join(unknown[:5]) + (", …" if len(unknown) > 5 else "")
         raise SourceError(f"{len(unknown)} prediction(s) for question ids not in the questions: {shown}", path)
@@ -94,8 +96,8 @@ class ScoreRun:
     questions: int
 
 
-def score_all(question_ids: list[str], truths: dict[str, Any], responses: dict[str, str], config: RewardConfig,
-              advance: Callable[[], None] = lambda: None) -> ScoreRun:
+def score_all(question_ids: list[str], truths: Mapping[str, GroundTruth | str], responses: dict[str, str],
+              config: RewardConfig, advance: Callable[[], None] = lambda: None) -> ScoreRun:
     """Score every question that has a prediction, in question-id order; list the others."""
     results, missing = [], []
     for qid in sorted(question_ids):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from curation.annotations.model import Annotation
-from curation.cities import City
+from curation.cities import City, check_slug
 from curation.names import slugify
 from curation.network.annotations import import_annotation
 from curation.network.crosscheck import ride_key
@@ -42,7 +42,7 @@ def render_synthetic(out: Path, seed: int, spec: NetworkSpec, options: RenderOpt
                      slug: str | None = None) -> RenderResult:
     """Generate a network from `seed` and `spec`, draw it and write it as a city under `out`."""
     names = _city_names(seed, spec.language)
-    slug = slug or slugify(names["en"]).replace("-", "_")
+    slug = check_slug(slug) if slug is not None else slugify(names["en"]).replace("-", "_")
     languages = ["zh", "en"] if spec.language == "zh" else ["en"]
     identity = CityIdentity(slug=slug, names=names, country="synthetic", languages=languages,
                             station_language=spec.language, license=SYNTHETIC_LICENSE)

@@ -201,7 +201,7 @@ def test_write_read_round_trip_with_deterministic_bytes(tmp_path: Path):
 
 @pytest.mark.parametrize(("content", "message"), [
     (b'{"format": ', "not valid JSON"),
-    (b"\xff\xfe", "not valid JSON"),
+    (b"\xff\xfe", "not UTF-8 text: byte 0xff at offset 0"),
     (b'{"format": 1, "format": 2}', "key 'format' appears more than once"),
     (b'{"format": "mapcurate-annotation/1", "image": null}', "invalid annotation (1 problem): image must be an object"),
 ])

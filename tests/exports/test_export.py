@@ -281,3 +281,19 @@ def test_score_one_split_of_an_export(runner, full, tmp_path):
     assert (report["questions"], report["scored"]) == (len(rows), 3)
     bad = runner.invoke(app, ["score", "--questions", str(full), "--predictions", str(predictions), "--split", "dev"])
     assert bad.exit_code == 2 and "no questions in split 'dev' (splits here: test, train)" in bad.stderr
+
+
+def test_predictions_for_the_whole_export_score_one_split(runner, full, tmp_path):
+    """A model's predictions usually cover every question: --split scores its part and says what it ignored."""
+    test_rows = pq.read_table(full / "questions" / "test.parquet").to_pylist()
+    train_rows = pq.read_table(full / "questions" / "train.parquet").to_pylist()
+    predictions = tmp_path / "preds.jsonl"
+    predictions.write_text("".join(json.dumps({"id": r["id"], "response": r["answer_text"]}) + "\n"
+                                   for r in test_rows + train_rows), encoding="utf-8")
+    result = runner.invoke(app, ["score", "--questions", str(full), "--predictions", str(predictions), "--split",
+                                 "test", "--out", str(tmp_path / "s")])
+    assert result.exit_code == 0, result.output
+    report = json.loads((tmp_path / "s" / "report.json").read_text(encoding="utf-8"))
+    assert (report["questions"], report["scored"], report["missing"]) == (len(test_rows), len(test_rows), 0)
+    assert report["overall"]["accuracy"] == 1.0
+    assert f"ignored {len(train_rows)} predictions for questions outside split 'test'" in result.output

@@ -1,0 +1,418 @@
+"""Bad input, command by command: each row breaks one input of a complete workspace and runs one command.
+
+A rejected input must give exit code 2 and exactly one line on stderr, `error: <file>: <problem>`, naming the
+broken file (or the option) — never a traceback — and leave every file of the workspace as it was: the old
+outputs complete, nothing new, no temporary file. A tolerated input (a UTF-8 byte-order mark) must give the
+same outputs as the clean file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socketserver
+import struct
+import threading
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from tests.faults.workspace import ANNOTATED, PLAIN, Workspace, invoke, snapshot
+
+# Every command, as a user would type it in the workspace (outputs overwrite the existing ones).
+COMMANDS: dict[str, list[str]] = {
+    "cities": ["cities"],
+    "build-annotated": ["build-graph", "--city", ANNOTATED, "--out", "out"],
+    "build-plain": ["build-graph", "--city", PLAIN, "--out", "out"],
+    "build-all": ["build-graph", "--all", "--out", "out"],
+    "gen-questions": ["gen-questions", "--all", "--graphs", "out", "--per-map", "planning=6"],
+    "export": ["export", "--questions", "out/questions.parquet", "--graphs", "out", "--out", "out/export",
+               "--layout", "hf", "--test-cities", PLAIN],
+    "score": ["score", "--questions", "out/questions.parquet", "--predictions", "preds.jsonl", "--graphs", "out",
+              "--out", "out/scores"],
+    "overlay-annotated": ["overlay", "--city", ANNOTATED, "--graphs", "out"],
+    "overlay-plain": ["overlay", "--city", PLAIN, "--graphs", "out"],
+    "render-city": ["render", "--city", PLAIN, "--graphs", "out", "--out", "rerendered"],
+    "fetch": ["fetch-sources", "--city", PLAIN, "--mirror", "mirror", "--force"],
+}
+Fault = Callable[[Workspace], Path | str]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One input fault and the commands that read that input."""
+
+    name: str
+    fault: Fault  # breaks the workspace; returns the file (or text) the message must name
+    commands: tuple[str, ...]
+    message: str  # a regular expression the error line must match
+    exit_code: int = 2
+
+
+# --- how inputs get broken ------------------------------------------------------------------------------
+
+
+def _rewrite(path: Path, change: Callable[[bytes], bytes]) -> Path:
+    path.write_bytes(change(path.read_bytes()))
+    return path
+
+
+def _edit_json(path: Path, change: Callable[[object], object]) -> Path:
+    path.write_text(json.dumps(change(json.loads(path.read_text(encoding="utf-8"))), ensure_ascii=False),
+                    encoding="utf-8")
+    return path
+
+
+def _manifest_text(ws: Workspace, slug: str, change: Callable[[str], str]) -> Path:
+    path = ws.manifest(slug)
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def _truncate(path: Path) -> Path:
+    return _rewrite(path, lambda b: b[: len(b) // 2])
+
+
+def _zero(path: Path) -> Path:
+    return _rewrite(path, lambda b: b"")
+
+
+def _flip_idat(path: Path) -> Path:
+    """Flip bytes inside the first IDAT chunk's data (its CRC no longer matches)."""
+    def change(data: bytes) -> bytes:
+        at = data.index(b"IDAT") + 4 + 16
+        return data[:at] + bytes(b ^ 0xFF for b in data[at:at + 8]) + data[at + 8:]
+    return _rewrite(path, change)
+
+
+def _bomb(path: Path) -> Path:
+    """A valid PNG of ~100 KB that decodes to 30,000 × 30,000 pixels."""
+    width = height = 30_000
+    raw = zlib.compress(b"\x00" * (width // 8 + 1) * height, 9)
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    return path
+
+
+def _not_an_image(path: Path) -> Path:
+    path.write_text("<html>404 Not Found</html>\n", encoding="utf-8")
+    return path
+
+
+def _repainted(path: Path) -> Path:
+    """A valid PNG of the same size with other pixels: what a pinned map that was replaced looks like."""
+    with Image.open(path) as image:
+        size = image.size
+    Image.new("RGB", size, "#336699").save(path, format="PNG")
+    return path
+
+
+def _bom(path: Path) -> Path:
+    return _rewrite(path, lambda b: b"\xef\xbb\xbf" + b)
+
+
+def _latin1(path: Path) -> Path:
+    """Non-UTF-8 bytes in the middle of an otherwise valid file (a Latin-1 editor's 'é')."""
+    def change(data: bytes) -> bytes:
+        at = data.index(b'"', 1) + 1
+        return data[:at] + b"\xe9" + data[at:]
+    return _rewrite(path, change)
+
+
+def _link_outside(ws: Workspace, path: Path) -> Path:
+    """Replace `path` by a symlink to an identical copy outside the data root."""
+    outside = ws.root / "elsewhere" / path.name
+    outside.parent.mkdir(exist_ok=True)
+    shutil.copyfile(path, outside)
+    path.unlink()
+    path.symlink_to(outside)
+    return path
+
+
+def _duplicate_line(path: Path) -> Path:
+    """The station list's first line listed twice (JSON objects may not repeat a key here)."""
+    text = path.read_text(encoding="utf-8")
+    data = json.loads(text)
+    first = next(iter(data))
+    body = json.dumps({first: data[first]}, ensure_ascii=False)[1:-1]
+    path.write_text("{" + body + ", " + text.strip()[1:], encoding="utf-8")
+    return path
+
+
+def _stations(ws: Workspace) -> Path:
+    return ws.source(PLAIN, "stations")
+
+
+def _annotation(ws: Workspace) -> Path:
+    return ws.source(ANNOTATED, "annotation")
+
+
+def _predictions_lines(ws: Workspace, change: Callable[[list[str]], list[str]]) -> Path:
+    lines = ws.predictions.read_text(encoding="utf-8").splitlines()
+    ws.predictions.write_text("\n".join(change(lines)) + "\n", encoding="utf-8")
+    return ws.predictions
+
+
+def _first_prediction(ws: Workspace, response: object) -> Path:
+    def change(lines: list[str]) -> list[str]:
+        item = json.loads(lines[0])
+        return [json.dumps({"id": item["id"], "response": response}), *lines[1:]]
+    return _predictions_lines(ws, change)
+
+
+def _graph_with(ws: Workspace, change: Callable[[str], str]) -> Path:
+    path = ws.graph(PLAIN)
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    return path
+
+
+def _parquet_columns(ws: Workspace, drop: str) -> Path:
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(ws.questions)
+    pq.write_table(table.drop_columns([drop]), ws.questions)
+    return ws.questions
+
+
+def _change_pinned_stations(ws: Workspace) -> Path:
+    """Edit the pinned station list after its graph was built: drop the last station of the first line."""
+    return _edit_json(_stations(ws), lambda d: {k: (v[:-1] if i == 0 else v) for i, (k, v) in
+                                                enumerate(d.items())})
+
+
+def _mirror(ws: Workspace, kind: str) -> Path:
+    target = ws.source(PLAIN, kind)
+    return ws.mirror / target.relative_to(ws.data)
+
+
+IMAGE_READERS = ("export",)  # of plainville's map; faultville's map is also read by its build and overlay
+PINNED_IMAGE_READERS = ("export", "build-annotated", "overlay-annotated")
+STATION_READERS = ("build-plain", "build-all")
+MANIFEST_READERS = ("cities", "build-plain", "build-all", "gen-questions", "export", "render-city")
+GRAPH_READERS = ("gen-questions", "export", "render-city")
+
+CASES = [
+    # Map images (plainville's is unpinned: only decoding can tell; faultville's is pinned).
+    Case("map-truncated", lambda ws: _truncate(ws.source(PLAIN, "map")), IMAGE_READERS, r"truncated or corrupt"),
+    Case("map-corrupt", lambda ws: _flip_idat(ws.source(PLAIN, "map")), IMAGE_READERS, r"corrupt"),
+    Case("map-zero-bytes", lambda ws: _zero(ws.source(PLAIN, "map")), IMAGE_READERS, r"empty|not a (PNG|supported)"),
+    Case("map-bomb", lambda ws: _bomb(ws.source(PLAIN, "map")), IMAGE_READERS,
+         r"900,000,000 pixels .* more than the 300,000,000 allowed"),
+    Case("map-not-an-image", lambda ws: _not_an_image(ws.source(PLAIN, "map")), IMAGE_READERS,
+         r"not an image: no format Pillow reads matches its 27 bytes"),
+    Case("map-pinned-changed", lambda ws: _repainted(ws.source(ANNOTATED, "map")),
+         PINNED_IMAGE_READERS, r"sha256 is [0-9a-f]{64}, not the [0-9a-f]{64} pinned in"),
+    Case("map-link-outside", lambda ws: _link_outside(ws, ws.source(PLAIN, "map")), IMAGE_READERS,
+         r"map source is a link to .*, outside the data root"),
+    Case("pinned-map-link-outside", lambda ws: _link_outside(ws, ws.source(ANNOTATED, "map")), PINNED_IMAGE_READERS,
+         r"map source is a link to .*, outside the data root"),
+    # Station lists.
+    Case("stations-malformed", lambda ws: _rewrite(_stations(ws), lambda b: b[:-2]), STATION_READERS,
+         r"not valid JSON"),
+    Case("stations-zero-bytes", lambda ws: _zero(_stations(ws)), STATION_READERS, r"not valid JSON"),
+    Case("stations-a-list", lambda ws: _edit_json(_stations(ws), lambda d: list(d)), STATION_READERS,
+         r"object|mapping|line name"),
+    Case("stations-number-for-a-line", lambda ws: _edit_json(_stations(ws), lambda d: {**d, "Line 9": 42}),
+         STATION_READERS, r"Line 9"),
+    Case("stations-not-utf8", lambda ws: _latin1(_stations(ws)), STATION_READERS, r"not UTF-8 text: byte 0xe9"),
+    Case("stations-duplicate-line", lambda ws: _duplicate_line(_stations(ws)), STATION_READERS,
+         r"is listed more than once"),
+    Case("stations-link-outside", lambda ws: _link_outside(ws, _stations(ws)), STATION_READERS,
+         r"stations source is a link to .*, outside the data root"),
+    # Annotations.
+    Case("annotation-malformed", lambda ws: _rewrite(_annotation(ws), lambda b: b[:-3]), ("build-annotated",),
+         r"not valid JSON"),
+    Case("annotation-not-utf8", lambda ws: _latin1(_annotation(ws)), ("build-annotated",), r"not UTF-8 text"),
+    Case("annotation-wrong-type", lambda ws: _edit_json(_annotation(ws), lambda d: {**d, "stations": "all"}),
+         ("build-annotated",), r"stations"),
+    Case("annotation-station-off-image", lambda ws: _edit_json(_annotation(ws), lambda d: {
+        **d, "stations": [{**d["stations"][0], "pos": [1e6, 5]}, *d["stations"][1:]]}),
+        ("build-annotated",), r"stations\[0\]\.pos must lie inside the"),
+    Case("annotation-link-outside", lambda ws: _link_outside(ws, _annotation(ws)), ("build-annotated",),
+         r"annotation source is a link to .*, outside the data root"),
+    # City manifests.
+    Case("manifest-malformed", lambda ws: _manifest_text(ws, PLAIN, lambda t: t + "\n[sources\n"),
+         MANIFEST_READERS, r"not valid TOML"),
+    Case("manifest-wrong-type", lambda ws: _manifest_text(ws, PLAIN, lambda t: t.replace(
+        'station_language = "en"', "station_language = 3")), MANIFEST_READERS, r"station_language: 3 is not"),
+    Case("manifest-not-utf8", lambda ws: _latin1(ws.manifest(PLAIN)), MANIFEST_READERS, r"not UTF-8 text"),
+    Case("manifest-duplicate-key", lambda ws: _manifest_text(ws, PLAIN, lambda t: 'country = "x"\n' + t),
+         MANIFEST_READERS, r"not valid TOML"),
+    Case("manifest-source-escapes", lambda ws: _manifest_text(ws, PLAIN, lambda t: t.replace(
+        'path = "stations/test/', 'path = "../../stations/test/')), MANIFEST_READERS, r"sources\.stations\.path"),
+    Case("manifest-incomplete-source", lambda ws: _manifest_text(ws, PLAIN, lambda t: re.sub(
+        r'upstream = "[^"]+"\n', "", t, count=1)), MANIFEST_READERS,
+         r"needs one of these sets of keys: path, url, license, upstream .*; it has"),
+    # Graphs (outputs of build-graph that later commands read).
+    Case("graph-malformed", lambda ws: _graph_with(ws, lambda t: t[: len(t) // 2]), GRAPH_READERS,
+         r"graph\.json"),
+    Case("graph-zero-bytes", lambda ws: _graph_with(ws, lambda t: ""), GRAPH_READERS, r"graph\.json"),
+    Case("graph-wrong-type", lambda ws: _graph_with(ws, lambda t: t.replace('"lines": [', '"lines": 3, "x": [', 1)),
+         GRAPH_READERS, r"not a valid graph\.json"),
+    Case("graph-nan", lambda ws: _graph_with(ws, lambda t: t.replace('"format_version": 1', '"format_version": NaN')),
+         GRAPH_READERS, r"graph\.json"),
+    Case("graph-deep", lambda ws: _graph_with(ws, lambda t: '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"),
+         GRAPH_READERS, r"graph\.json"),
+    Case("graph-stale", lambda ws: _change_pinned_stations(ws) and ws.graph(PLAIN), ("gen-questions", "export"),
+         r"plainville's station list changed since this graph was built: run `mapcurate build-graph --city "
+         r"plainville` again"),
+    # Questions tables.
+    Case("questions-truncated", lambda ws: _truncate(ws.questions), ("export", "score"), r"questions\.parquet"),
+    Case("questions-not-parquet", lambda ws: _not_an_image(ws.questions), ("export", "score"),
+         r"questions\.parquet"),
+    Case("questions-missing-column", lambda ws: _parquet_columns(ws, "answer"), ("export", "score"),
+         r"questions\.parquet.*answer"),
+    # Predictions.
+    Case("predictions-malformed", lambda ws: _predictions_lines(ws, lambda ls: [*ls, "{oops"]), ("score",),
+         r"preds\.jsonl:\d+: not a JSON line"),
+    Case("predictions-number", lambda ws: _first_prediction(ws, 42), ("score",),
+         r'preds\.jsonl:1: "response" must be .* but got int'),
+    Case("predictions-null", lambda ws: _first_prediction(ws, None), ("score",),
+         r'preds\.jsonl:1: "response" must be .* but got null'),
+    Case("predictions-not-utf8", lambda ws: _latin1(ws.predictions), ("score",), r"preds\.jsonl: not UTF-8 text"),
+    Case("predictions-duplicate", lambda ws: _predictions_lines(ws, lambda ls: [*ls, ls[0]]), ("score",),
+         r"second prediction for question"),
+    Case("predictions-unknown-id", lambda ws: _predictions_lines(
+        ws, lambda ls: [*ls, json.dumps({"id": "0000000000000000", "response": "x"})]), ("score",),
+         r"1 prediction\(s\) for question ids not in the questions"),
+    # Sources fetched from a mirror.
+    Case("fetch-truncated-pinned", lambda ws: _truncate(_mirror(ws, "stations")), ("fetch",),
+         r"sha256 mismatch"),
+    Case("fetch-not-an-image", lambda ws: _not_an_image(_mirror(ws, "map")), ("fetch",),
+         r"downloaded file is not a PNG image"),
+    Case("fetch-absent", lambda ws: _mirror(ws, "map").unlink() or "mirror", ("fetch",), r"not in the mirror"),
+]
+
+# Names that could reach the file system: refused before anything is opened.
+BAD_NAMES = [
+    ("build-graph --city ../x", ["build-graph", "--city", "../x", "--out", "out"], r"--city|city must be a slug"),
+    ("gen-questions --city a/b", ["gen-questions", "--city", "a/b", "--graphs", "out"], r"city must be a slug"),
+    ("overlay --city /etc", ["overlay", "--city", "/etc", "--graphs", "out"], r"city must be a slug"),
+    ("render --slug a/b", ["render", "--seed", "3", "--slug", "a/b", "--out", "synth"], r"slug"),
+    ("render --slug ''", ["render", "--seed", "3", "--slug", "", "--out", "synth"], r"slug"),
+    ("export --name ../x", [*COMMANDS["export"][:-2], "--name", "../x"], r"--name names files"),
+    ("gen-questions --out a file", [*COMMANDS["gen-questions"], "--out", "preds.jsonl"], r"not a file"),
+]
+
+# Input that is unusual but valid: accepted, with the same outputs as the clean input.
+TOLERATED = [
+    ("stations-bom", lambda ws: _bom(_stations(ws)), "build-plain", ["out/plainville/graph.json"]),
+    ("annotation-bom", lambda ws: _bom(_annotation(ws)), "build-annotated", ["out/faultville/graph.json"]),
+    ("manifest-bom", lambda ws: _bom(ws.manifest(PLAIN)), "build-plain", ["out/plainville/graph.json"]),
+    ("predictions-bom", lambda ws: _bom(ws.predictions), "score", ["out/scores/report.json"]),
+]
+
+
+def _rows() -> list[tuple[Case, str]]:
+    return [(case, command) for case in CASES for command in case.commands]
+
+
+def assert_rejected(result, before: dict[str, str], ws: Workspace, message: str, names: str | None) -> None:
+    """Exit 2, one `error:` line matching `message` and naming `names`, no traceback, nothing changed."""
+    stderr = result.stderr.strip()
+    assert result.exit_code == 2, f"exit {result.exit_code}: {result.output}{stderr}"
+    assert isinstance(result.exception, SystemExit), f"uncaught {result.exception!r}"
+    lines = stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), stderr
+    assert re.search(message, lines[0]), f"{lines[0]!r} does not match {message!r}"
+    if names is not None:
+        assert names in lines[0], f"{lines[0]!r} does not name {names}"
+    after = snapshot(ws.root)
+    changed = sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+    assert not changed, f"the failed command changed {changed}"
+
+
+@pytest.mark.parametrize(("case", "command"), _rows(), ids=[f"{c.name}-x-{cmd}" for c, cmd in _rows()])
+def test_bad_input_is_one_line_and_changes_nothing(ws: Workspace, case: Case, command: str) -> None:
+    broken = case.fault(ws)
+    before = snapshot(ws.root)
+    result = invoke(ws, COMMANDS[command])
+    named = broken.name if isinstance(broken, Path) else broken
+    assert_rejected(result, before, ws, case.message, named)
+
+
+@pytest.mark.parametrize(("args", "message"), [(a, m) for _, a, m in BAD_NAMES], ids=[n for n, _, _ in BAD_NAMES])
+def test_names_that_would_leave_their_folder_are_refused(ws: Workspace, args: list[str], message: str) -> None:
+    before = snapshot(ws.root)
+    assert_rejected(invoke(ws, args), before, ws, message, None)
+
+
+@pytest.mark.parametrize(("fault", "command", "outputs"), [(f, c, o) for _, f, c, o in TOLERATED],
+                         ids=[n for n, _, _, _ in TOLERATED])
+def test_a_byte_order_mark_changes_nothing(ws: Workspace, fault: Fault, command: str, outputs: list[str]) -> None:
+    clean = {name: (ws.root / name).read_bytes() for name in outputs}
+    fault(ws)
+    result = invoke(ws, COMMANDS[command])
+    assert result.exit_code == 0, result.output + result.stderr
+    for name in outputs:
+        if name.endswith("graph.json"):  # it records the source's sha256, which the mark changes
+            new, old = json.loads((ws.root / name).read_bytes()), json.loads(clean[name])
+            new.pop("sources"), old.pop("sources")
+            assert new == old, name
+        else:
+            assert (ws.root / name).read_bytes() == clean[name], name
+
+
+def test_a_failed_rebuild_does_not_let_the_old_graph_through(ws: Workspace) -> None:
+    """build-graph refuses a malformed station list and keeps the earlier graph (exit 2, nothing written); the
+    commands that read that graph then refuse it as stale instead of asking questions of the old network."""
+    stations = _change_pinned_stations(ws)  # valid, but not what the graph was built from
+    edited = stations.read_bytes()
+    stations.write_bytes(edited + b"}")
+    before = snapshot(ws.root)
+    assert_rejected(invoke(ws, COMMANDS["build-plain"]), before, ws, r"not valid JSON", stations.name)
+    stations.write_bytes(edited)
+    for command in ("gen-questions", "export"):
+        before = snapshot(ws.root)
+        assert_rejected(invoke(ws, COMMANDS[command]), before, ws, r"changed since this graph was built", "graph.json")
+
+
+def test_network_errors_replace_the_graph_by_a_report(ws: Workspace) -> None:
+    """Exit 1 is not bad input: the report says what is wrong and the earlier graph goes, so nothing reads it."""
+    _edit_json(_stations(ws), lambda d: {**d, "Ghost Line": ["Ghost A", "Ghost B", "Ghost C", "Ghost A", "Ghost D"]})
+    result = invoke(ws, COMMANDS["build-plain"])
+    assert result.exit_code == 1, result.output + result.stderr
+    assert not ws.graph(PLAIN).exists()
+    report = json.loads((ws.out / PLAIN / "quality.json").read_text(encoding="utf-8"))
+    assert any(f["severity"] == "error" for f in report["findings"])
+    assert invoke(ws, COMMANDS["gen-questions"]).exit_code == 2
+
+
+class _CutOffServer(socketserver.TCPServer):
+    """An HTTP server on 127.0.0.1 that promises 100,000 bytes of PNG and sends 5,008, then hangs up."""
+
+    allow_reuse_address = True
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _CutOffHandler)
+
+
+class _CutOffHandler(socketserver.StreamRequestHandler):
+    def handle(self) -> None:
+        self.rfile.readline()
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\nContent-Type: image/png\r\n\r\n"
+                         + b"\x89PNG\r\n\x1a\n" + b"x" * 5000)
+
+
+def test_a_download_cut_off_midway_leaves_the_old_file(ws: Workspace) -> None:
+    server = _CutOffServer()
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        before = snapshot(ws.root)
+        mirror = f"http://127.0.0.1:{server.server_address[1]}"
+        result = invoke(ws, ["fetch-sources", "--city", PLAIN, "--mirror", mirror, "--only", "map", "--force"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 2, result.output
+    assert f"{PLAIN}.png: download of {mirror}/maps/test/{PLAIN}.png ended after 5,008 of its 100,000 bytes" \
+        in result.stderr
+    assert snapshot(ws.root) == before
