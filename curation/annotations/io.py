@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 from curation.annotations.model import Annotation
 from curation.atomic import unique_keys, write_json_atomic
 from curation.errors import SourceError
-from curation.text import decode_text
+from curation.text import decode_text, parse_json
 
 
 def read_annotation(path: Path) -> Annotation:
@@ -25,15 +24,7 @@ def load_annotation(path: Path) -> tuple[Annotation, str]:
         raise SourceError("annotation file not found", path) from exc
     except OSError as exc:
         raise SourceError(f"cannot read the annotation: {exc.strerror or exc}", path) from exc
-    text = decode_text(content, path)  # outside the try: its SourceError is a ValueError too
-    try:
-        data = json.loads(text, object_pairs_hook=unique_keys())
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"not valid JSON: {exc}", path) from exc
-    except RecursionError as exc:
-        raise SourceError("not an annotation: JSON nested too deeply", path) from exc
-    except ValueError as exc:
-        raise SourceError(str(exc), path) from exc
+    data = parse_json(decode_text(content, path), path, object_pairs_hook=unique_keys())
     return Annotation.from_dict(data, path), hashlib.sha256(content).hexdigest()
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from curation.errors import MapcurateError, UnknownStationError
+from curation.text import name_problem
 
 FORMAT = "mapcurate-annotation/1"
 KINDS = ("station", "interchange")
@@ -31,7 +32,6 @@ _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COLOR = re.compile(r"^#[0-9A-F]{6}$")
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 class AnnotationError(MapcurateError, ValueError):
@@ -303,11 +303,9 @@ def _check_station(station: StationMark, where: str, bounds: tuple[int, int] | N
     for lang, label in sorted(station.labels.items()):
         if not isinstance(lang, str) or not _LANG.match(lang):
             problems.add(f"{where}.labels language must be a code such as 'en' or 'zh', but got {lang!r}")
-        if not isinstance(label.text, str) or not label.text.strip():
-            problems.add(f"{where}.labels.{lang}.text must be non-empty text, but got {label.text!r}")
-        elif _CONTROL.search(label.text):
-            problems.add(f"{where}.labels.{lang}.text must be printable text without control or bidi-override "
-                         f"characters, but got {label.text!r}")
+        if (problem := name_problem(label.text)) is not None:
+            shown = label.text[:40] if isinstance(label.text, str) else label.text
+            problems.add(f"{where}.labels.{lang}.text {problem}, but got {shown!r}")
         if label.box is not None:
             _check_box(label.box, f"{where}.labels.{lang}.box", bounds, problems)
 
@@ -318,8 +316,7 @@ def _check_line(line: LineTrace, where: str, bounds: tuple[int, int] | None, pro
         problems.add(f"{where}.names must map at least one language to a name, but got {line.names!r}")
     else:
         for lang, name in sorted(line.names.items()):
-            if not isinstance(lang, str) or not _LANG.match(lang) or not isinstance(name, str) or not name.strip() \
-                    or _CONTROL.search(name):
+            if not isinstance(lang, str) or not _LANG.match(lang) or name_problem(name) is not None:
                 problems.add(f"{where}.names must map language codes to non-empty names, but got {lang!r}: {name!r}")
     if line.color is not None and (not isinstance(line.color, str) or not _COLOR.match(line.color)):
         problems.add(f"{where}.color must be #RRGGBB in upper case, but got {line.color!r}")

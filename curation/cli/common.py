@@ -43,7 +43,10 @@ AllOption = Annotated[bool, flag(
 
 
 def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Report a `MapcurateError` as `error: <file>: <problem>` on stderr and exit with code 2."""
+    """Report a `MapcurateError` as `error: <file>: <problem>` on stderr and exit with code 2.
+
+    So is an `OSError` that names a file the system refused (a file that cannot be read, a folder that cannot
+    be written) wherever a command meets it; one that names no file is a bug and keeps its traceback."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
@@ -51,6 +54,11 @@ def one_line_errors(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
         except MapcurateError as exc:
             print_error(exc)
+            raise typer.Exit(2) from None
+        except OSError as exc:
+            if exc.filename is None:
+                raise
+            print_error(MapcurateError(f"cannot use this file: {exc.strerror or exc}", exc.filename))
             raise typer.Exit(2) from None
 
     return wrapper

@@ -106,8 +106,11 @@ def _parse_per_map(items: list[str]) -> dict[str, int]:
     counts = {}
     for item in items:
         name, _, number = item.partition("=")
-        if name not in FAMILIES or not number.isdigit():
+        if name not in FAMILIES:
             raise MapcurateError(f"--per-map takes FAMILY=N with a family of {', '.join(FAMILIES)}, but got {item!r}")
+        if not (number.isascii() and number.isdigit()):
+            raise MapcurateError(f"--per-map {name}=N needs N, a whole number of questions (0 or more), but got "
+                                 f"{number!r}")
         counts[name] = int(number)
     return counts
 

@@ -25,7 +25,7 @@ from curation.network.quality import FindingList, QualityReport
 from curation.network.reasonmap import import_reasonmap
 from curation.network.validate import validate_network
 from curation.resources import load_schema
-from curation.text import decode_text
+from curation.text import decode_text, name_problem, parse_json
 
 GRAPH_FILE = "graph.json"
 QUALITY_FILE = "quality.json"
@@ -50,21 +50,20 @@ def read_station_list(path: Path) -> dict[str, list[str]]:
 
 def parse_station_list(content: bytes, path: Path) -> dict[str, list[str]]:
     """Parse the bytes of a ReasonMap station list read from `path` (named in errors)."""
-    text = decode_text(content, path)  # outside the try: its SourceError is a ValueError too
-    try:
-        data = json.loads(text, object_pairs_hook=unique_keys("line {key!r} is listed more than once"))
-    except json.JSONDecodeError as exc:
-        raise SourceError(f"not valid JSON: {exc}", path) from exc
-    except ValueError as exc:
-        raise SourceError(str(exc), path) from exc
+    data = parse_json(decode_text(content, path), path,
+                      object_pairs_hook=unique_keys("line {key!r} is listed more than once"))
     if not isinstance(data, dict) or not data:
         raise SourceError("must be a non-empty JSON object mapping line names to station lists", path)
     for line, stations in data.items():
+        if (problem := name_problem(line)) is not None:
+            raise SourceError(f"line name {line[:40]!r} {problem}", path)
         if not isinstance(stations, list) or len(stations) < 2:
             raise SourceError(f"line {line!r} must be a list of at least two station names", path)
         for index, station in enumerate(stations):
             if not isinstance(station, str) or not station.strip():
                 raise SourceError(f"line {line!r}, position {index}: expected a station name, got {station!r}", path)
+            if (problem := name_problem(station)) is not None:
+                raise SourceError(f"line {line!r}, position {index}: station name {station[:40]!r} {problem}", path)
     return data
 
 

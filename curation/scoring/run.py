@@ -70,6 +70,8 @@ def read_predictions(path: Path, known: set[str]) -> dict[str, str]:
             item = json.loads(line)
         except json.JSONDecodeError as exc:
             raise SourceError(f"not a JSON line ({exc.msg})", where) from exc
+        except RecursionError as exc:
+            raise SourceError("not a JSON line (nested too deeply)", where) from exc
         if not (isinstance(item, dict) and isinstance(item.get("id"), str) and "response" in item):
             raise SourceError('expected {"id": "<question id>", "response": "<text>"}', where)
         if not isinstance(item["response"], str):

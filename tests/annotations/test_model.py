@@ -267,8 +267,8 @@ def test_the_schema_rejects_bad_documents(validator, path, value):
 
 @pytest.mark.parametrize(("path", "value", "problem"), [
     ("stations.0.pos", [10**400, 5], "must be [x, y] in pixels"),
-    ("stations.0.labels.en.text", "Foo\x1b[31mBar", "without control or bidi-override characters"),
-    ("stations.0.labels.en.text", "Foo\u202eBar", "without control or bidi-override characters"),
+    ("stations.0.labels.en.text", "Foo\x1b[31mBar", "without control, bidi-override or lone surrogate characters"),
+    ("stations.0.labels.en.text", "Foo\u202eBar", "without control, bidi-override or lone surrogate characters"),
 ])
 def test_hostile_values_are_problems(path, value, problem):
     assert any(problem in p for p in problems_of(lambda: Annotation.from_dict(with_change(path, value))))

@@ -57,3 +57,21 @@ def test_gen_questions_out_is_a_folder_like_every_out(ws: Workspace) -> None:
     result = invoke(ws, ["gen-questions", "--city", PLAIN, "--graphs", "out", "--out", "elsewhere"])
     assert result.exit_code == 0, result.output + result.stderr
     assert (ws.root / "elsewhere" / PLAIN / "questions.parquet").is_file()
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.3])
+def test_ctrl_c_while_starting_ends_quietly(ws: Workspace, delay: float) -> None:
+    """An interrupt while the libraries load (before any command runs) is exit 130 and no traceback."""
+    import signal
+    import time
+
+    before = snapshot(ws.root)
+    child = subprocess.Popen([sys.executable, "-m", "curation", *COMMANDS["build-all"]], cwd=ws.root,
+                             env={**os.environ, **ws.env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    child.send_signal(signal.SIGINT)
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode in (130, 0), stderr  # 0: it finished first
+    assert "Traceback" not in stderr
+    if child.returncode == 130:
+        assert snapshot(ws.root) == before

@@ -146,6 +146,17 @@ def _duplicate_line(path: Path) -> Path:
     return path
 
 
+def _edit_raw_station(ws: Workspace, literal: str) -> Path:
+    """The first station of the first line replaced by a JSON string literal, written as it is."""
+    path = _stations(ws)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    first = next(iter(data))
+    marker = json.dumps(data[first][0], ensure_ascii=False)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(marker, literal, 1), encoding="utf-8")
+    return path
+
+
 def _stations(ws: Workspace) -> Path:
     return ws.source(PLAIN, "stations")
 
@@ -224,6 +235,17 @@ CASES = [
     Case("stations-not-utf8", lambda ws: _latin1(_stations(ws)), STATION_READERS, r"not UTF-8 text: byte 0xe9"),
     Case("stations-duplicate-line", lambda ws: _duplicate_line(_stations(ws)), STATION_READERS,
          r"is listed more than once"),
+    Case("stations-nested-deep", lambda ws: _stations(ws).write_text('{"Line 1": ' + "[" * 200_000 + "]" * 200_000
+                                                                       + "}", encoding="utf-8") and _stations(ws),
+         STATION_READERS, r"nested too deeply"),
+    Case("stations-lone-surrogate", lambda ws: _edit_raw_station(ws, '"\\ud800"'), STATION_READERS,
+         r"station name .* must be printable text without control, bidi-override or lone surrogate"),
+    Case("stations-invisible-name", lambda ws: _edit_raw_station(ws, '"\\u200b\\u0301"'), STATION_READERS,
+         r"has no visible character"),
+    Case("stations-control-character", lambda ws: _edit_raw_station(ws, '"A\\u0000B"'), STATION_READERS,
+         r"must be printable text"),
+    Case("stations-huge-name", lambda ws: _edit_raw_station(ws, '"' + "x" * 100_000 + '"'), STATION_READERS,
+         r"is longer than 200 characters"),
     Case("stations-link-outside", lambda ws: _link_outside(ws, _stations(ws)), STATION_READERS,
          r"stations source is a link to .*, outside the data root"),
     # Annotations.
@@ -277,6 +299,8 @@ CASES = [
     Case("predictions-null", lambda ws: _first_prediction(ws, None), ("score",),
          r'preds\.jsonl:1: "response" must be .* but got null'),
     Case("predictions-not-utf8", lambda ws: _latin1(ws.predictions), ("score",), r"preds\.jsonl: not UTF-8 text"),
+    Case("predictions-nested-deep", lambda ws: _predictions_lines(ws, lambda ls: ["[" * 100_000, *ls]), ("score",),
+         r"preds\.jsonl:1: not a JSON line \(nested too deeply\)"),
     Case("predictions-duplicate", lambda ws: _predictions_lines(ws, lambda ls: [*ls, ls[0]]), ("score",),
          r"second prediction for question"),
     Case("predictions-unknown-id", lambda ws: _predictions_lines(
