@@ -120,7 +120,17 @@ def read_questions(path: Path) -> pa.Table:
     missing = [name for name in SCHEMA.names if name not in table.column_names]
     if missing:
         raise SourceError(f"not a questions Parquet: missing columns {', '.join(missing)}", path)
+    retyped = [f"{field.name} is {table.schema.field(field.name).type}, not {field.type}" for field in SCHEMA
+               if not _same_type(table.schema.field(field.name).type, field.type)]
+    if retyped:
+        raise SourceError(f"not a questions Parquet: column {'; column '.join(retyped)}", path)
     return table
+
+
+def _same_type(found: pa.DataType, expected: pa.DataType) -> bool:
+    """Equal, or the same values in another string layout (large or view strings, as other writers use)."""
+    strings = (pa.types.is_string(found) or pa.types.is_large_string(found) or pa.types.is_string_view(found))
+    return found == expected or (pa.types.is_string(expected) and strings)
 
 
 def question_files(path: Path) -> list[Path]:

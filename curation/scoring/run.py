@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from curation.atomic import write_bytes_atomic, write_json_atomic
+from curation.atomic import unique_keys, write_bytes_atomic, write_json_atomic
 from curation.errors import OutputError, SourceError
 from curation.network.build import GRAPH_FILE, load_network
 from curation.scoring.ground_truth import KIND_BY_FAMILY, NEEDS_LEXICON, GroundTruth, ground_truth
@@ -67,11 +67,13 @@ def read_predictions(path: Path, known: set[str]) -> dict[str, str]:
             continue
         where = f"{path}:{number}"
         try:
-            item = json.loads(line)
+            item = json.loads(line, object_pairs_hook=unique_keys())
         except json.JSONDecodeError as exc:
             raise SourceError(f"not a JSON line ({exc.msg})", where) from exc
         except RecursionError as exc:
             raise SourceError("not a JSON line (nested too deeply)", where) from exc
+        except ValueError as exc:  # a repeated key
+            raise SourceError(f"not a JSON line ({exc})", where) from exc
         if not (isinstance(item, dict) and isinstance(item.get("id"), str) and "response" in item):
             raise SourceError('expected {"id": "<question id>", "response": "<text>"}', where)
         if not isinstance(item["response"], str):

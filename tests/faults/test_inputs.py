@@ -192,6 +192,18 @@ def _parquet_columns(ws: Workspace, drop: str) -> Path:
     return ws.questions
 
 
+def _parquet_retyped(ws: Workspace, column: str) -> Path:
+    """`column` written as text instead of its number type."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(ws.questions)
+    index = table.schema.get_field_index(column)
+    as_text = pa.array([str(v) for v in table.column(column).to_pylist()], type=pa.string())
+    pq.write_table(table.set_column(index, pa.field(column, pa.string()), as_text), ws.questions)
+    return ws.questions
+
+
 def _change_pinned_stations(ws: Workspace) -> Path:
     """Edit the pinned station list after its graph was built: drop the last station of the first line."""
     return _edit_json(_stations(ws), lambda d: {k: (v[:-1] if i == 0 else v) for i, (k, v) in
@@ -252,6 +264,9 @@ CASES = [
     Case("annotation-malformed", lambda ws: _rewrite(_annotation(ws), lambda b: b[:-3]), ("build-annotated",),
          r"not valid JSON"),
     Case("annotation-not-utf8", lambda ws: _latin1(_annotation(ws)), ("build-annotated",), r"not UTF-8 text"),
+    Case("annotation-duplicate-key",
+         lambda ws: _rewrite(_annotation(ws), lambda b: b.replace(b"{", b'{"stations": [], ', 1)), ("build-annotated",),
+         r"key 'stations' appears more than once"),
     Case("annotation-wrong-type", lambda ws: _edit_json(_annotation(ws), lambda d: {**d, "stations": "all"}),
          ("build-annotated",), r"stations"),
     Case("annotation-station-off-image", lambda ws: _edit_json(_annotation(ws), lambda d: {
@@ -289,6 +304,8 @@ CASES = [
     Case("questions-truncated", lambda ws: _truncate(ws.questions), ("export", "score"), r"questions\.parquet"),
     Case("questions-not-parquet", lambda ws: _not_an_image(ws.questions), ("export", "score"),
          r"questions\.parquet"),
+    Case("questions-wrong-type", lambda ws: _parquet_retyped(ws, "weight"), ("export", "score"),
+         r"questions\.parquet.*weight"),
     Case("questions-missing-column", lambda ws: _parquet_columns(ws, "answer"), ("export", "score"),
          r"questions\.parquet.*answer"),
     # Predictions.
@@ -301,6 +318,9 @@ CASES = [
     Case("predictions-not-utf8", lambda ws: _latin1(ws.predictions), ("score",), r"preds\.jsonl: not UTF-8 text"),
     Case("predictions-nested-deep", lambda ws: _predictions_lines(ws, lambda ls: ["[" * 100_000, *ls]), ("score",),
          r"preds\.jsonl:1: not a JSON line \(nested too deeply\)"),
+    Case("predictions-duplicate-key", lambda ws: _predictions_lines(
+        ws, lambda ls: [ls[0].replace('{"id"', '{"response": "A", "id"', 1), *ls[1:]]), ("score",),
+         r"preds\.jsonl:1: not a JSON line \(key 'response' appears more than once"),
     Case("predictions-duplicate", lambda ws: _predictions_lines(ws, lambda ls: [*ls, ls[0]]), ("score",),
          r"second prediction for question"),
     Case("predictions-unknown-id", lambda ws: _predictions_lines(
