@@ -74,8 +74,8 @@ def fetch_city(city: City, data_root: Path, *, kinds: tuple[str, ...] = ("statio
     results = []
     for kind in kinds:
         source = city.sources.get(kind)
-        if source is None or source.embedded is not None or (source.url is None and not mirror):
-            continue  # embedded, or made locally (a rendered city): nothing upstream to fetch
+        if source is None or source.embedded is not None or source.url is None:
+            continue  # embedded, or made locally (a rendered city): nothing upstream to fetch, mirror or not
         target = source.resolve(city.folder, data_root)
         try:
             try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from curation.atomic import current_umask, write_bytes_atomic, write_json_atomic
+from curation.atomic import current_umask, exchange_paths, write_bytes_atomic, write_json_atomic
 from curation.cities import City, load_city
 from curation.errors import MapcurateError, OutputError, SourceError
 from curation.exports import adapters
@@ -192,11 +192,14 @@ def _staging(out: Path) -> Path:
 
 
 def _swap_into_place(staging: Path, out: Path) -> None:
+    staging.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; exports are meant to be shared
+    if out.is_dir() and exchange_paths(staging, out):  # one step: killed anywhere, `out` is the old or the new
+        shutil.rmtree(staging, ignore_errors=True)  # now the earlier export
+        return
     old = out.with_name(f".{out.name}.old") if out.exists() else None
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
         out.rename(old)
-    staging.chmod(0o777 & ~current_umask())  # mkdtemp makes 0700; exports are meant to be shared
     staging.rename(out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
