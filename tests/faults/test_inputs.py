@@ -460,3 +460,22 @@ def test_a_download_cut_off_midway_leaves_the_old_file(ws: Workspace) -> None:
     assert f"{PLAIN}.png: download of {mirror}/maps/test/{PLAIN}.png ended after 5,008 of its 100,000 bytes" \
         in result.stderr
     assert snapshot(ws.root) == before
+
+
+@pytest.mark.parametrize("command", STATION_READERS)
+def test_an_unreadable_input_is_one_line(ws: Workspace, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system refusing to read a source (permissions; root cannot be refused, so the refusal is injected at
+    the read) is reported as that file and the system's reason, exit 2."""
+    stations = _stations(ws).resolve()
+    real = Path.read_bytes
+
+    def refusing(self: Path) -> bytes:
+        if self.resolve() == stations:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    before = snapshot(ws.root)
+    monkeypatch.setattr(Path, "read_bytes", refusing)
+    result = invoke(ws, COMMANDS[command])
+    monkeypatch.undo()
+    assert_rejected(result, before, ws, r"cannot use this file: Permission denied", stations.name)
