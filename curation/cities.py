@@ -65,6 +65,8 @@ class City:
     distinct: list[tuple[str, str]] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)
     station_splits: list[dict[str, Any]] = field(default_factory=list)
+    complexes: list[dict[str, Any]] = field(default_factory=list)
+    """Station complexes: `{stations: [names], note?}`, members joined by a walkway."""
     lines: dict[str, dict[str, Any]] = field(default_factory=dict)
     question_skips: dict[str, Any] = field(default_factory=dict)
     rendered: dict[str, Any] = field(default_factory=dict)
@@ -150,6 +152,7 @@ def load_city(slug: str, root: Path | None = None) -> City:
         distinct=[(a, b) for a, b in data.get("distinct", {}).get("pairs", [])],
         aliases=data.get("aliases", {}),
         station_splits=data.get("station_splits", []),
+        complexes=data.get("complexes", []),
         lines=data.get("lines", {}),
         question_skips=data.get("questions", {}),
         rendered=data.get("rendered", {}),

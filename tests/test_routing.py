@@ -1,8 +1,12 @@
 """The router on small networks written here, and against the independent router."""
 
+import random
+
 import pytest
 
-from curation.network.model import Line, Network, Station
+from curation.cities import load_city
+from curation.network.build import build_network
+from curation.network.model import Complex, Line, Network, Station
 from curation.routing import Router
 from tests.conftest import build
 from tests.independent_router import IndependentRouter
@@ -89,3 +93,82 @@ def test_fewest_legs_agrees_with_routes():
         legs = router.fewest_legs(start)
         for end, routes in router.routes_from(start).items():
             assert legs[end] == routes[0].transfers + 1
+
+
+def walking(lines: dict[str, list[list[str]]], *groups: list[str]) -> Network:
+    net = network(lines)
+    net.complexes = [Complex(sorted(group)) for group in groups]
+    return net
+
+
+def test_a_walk_between_complex_members_is_a_transfer():
+    net = walking({"x": [["a", "b", "c"]], "y": [["d", "e", "f"]], "z": [["c", "q", "r", "s", "e"]]}, ["c", "d"])
+    [route] = Router(net).routes("a", "f")
+    assert keys([route]) == {(("x", "a", "c", ("b",)), ("y", "d", "f", ("e",)))}
+    assert (route.transfers, route.stops, route.walks) == (1, 4, (("c", "d"),))
+    [riding] = Router(net, walks=False).routes("a", "f")
+    assert (riding.transfers, riding.stops, riding.walks) == (2, 7, ())
+    assert Router(net).fewest_legs("a")["f"] == 2 and Router(net, walks=False).fewest_legs("a")["f"] == 3
+
+
+def test_a_route_neither_starts_nor_ends_with_a_walk():
+    net = walking({"x": [["a", "b", "c"]], "y": [["d", "e", "f"]], "z": [["c", "q", "e"]]}, ["c", "d"])
+    router = Router(net)
+    assert keys(router.routes("c", "d")) == {(("z", "c", "e", ("q",)), ("y", "e", "d", ()))}
+    assert keys(router.routes("d", "b")) == {(("y", "d", "e", ()), ("z", "e", "c", ("q",)), ("x", "c", "b", ()))}
+    assert router.fewest_legs("c")["d"] == 2
+
+
+def test_a_walk_ties_with_a_transfer_in_one_station():
+    net = walking({"x": [["a", "b", "c", "g"]], "y": [["d", "e", "f"]], "w": [["b", "h", "i", "f"]]}, ["c", "d"])
+    routes = Router(net).routes("a", "f")
+    assert {r.walks for r in routes} == {(), (("c", "d"),)} and {(r.transfers, r.stops) for r in routes} == {(1, 4)}
+
+
+def random_walking_network(seed: int) -> Network:
+    rng = random.Random(seed)
+    pool = [f"s{i}" for i in range(14)]
+    lines = {f"l{n}": [rng.sample(pool, rng.randint(3, 6))] for n in range(4)}
+    served = sorted({s for variants in lines.values() for v in variants for s in v})
+    members = rng.sample(served, min(len(served), 5))
+    return walking(lines, members[:2], members[2:5])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_networks_with_walks_match_the_independent_router(seed):
+    net = random_walking_network(seed)
+    router, independent = Router(net), IndependentRouter(net)
+    for start in sorted(net.stations):
+        by_end, legs = router.routes_from(start), router.fewest_legs(start)
+        for end in sorted(net.stations):
+            if end == start:
+                continue
+            reachable = end in by_end
+            assert reachable == (end in legs), (seed, start, end)
+            if not reachable:
+                continue
+            transfers, stops, expected = independent.optimal(start, end)
+            assert keys(by_end[end]) == expected == keys(router.routes(start, end)), (seed, start, end)
+            assert {(r.transfers, r.stops) for r in by_end[end]} == {(transfers, stops)}
+            assert legs[end] == transfers + 1
+
+
+def test_new_york_routes_with_walks_match_the_independent_router(data_root):
+    net = build_network(load_city("new_york"), data_root).network
+    router, independent = Router(net), IndependentRouter(net)
+    rng = random.Random(3)
+    members = sorted(net.walk_partners())
+    pairs = [(a, b) for a, b in zip(rng.sample(members, 12), rng.sample(sorted(net.stations), 12), strict=True)
+             if a != b]
+    walked = 0
+    for a, b in pairs:
+        transfers, stops, expected = independent.optimal(a, b)
+        routes = router.routes(a, b)
+        assert keys(routes) == expected and {(r.transfers, r.stops) for r in routes} == {(transfers, stops)}, (a, b)
+        walked += any(r.walks for r in routes)
+    assert walked, "the sample reaches some station best through a walk"
+    walk = ("times-sq-42-st", "42-st-port-authority-bus-terminal")  # the 7 meets the C and E only by the walkway
+    routes = router.routes("vernon-blvd-jackson-av", "23-st-eighth-av")
+    assert {(r.transfers, r.stops, r.walks) for r in routes} == {(1, 5, (walk,))}
+    [riding] = Router(net, walks=False).routes("vernon-blvd-jackson-av", "23-st-eighth-av")
+    assert (riding.transfers, riding.stops) == (2, 9)

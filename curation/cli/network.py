@@ -129,6 +129,7 @@ def cities(data_root: DataRootOption = None) -> None:
         overrides = {
             "correction": len(city.corrections), "split": len(city.station_splits),
             "alias": sum(map(len, city.aliases.values())), "distinct pair": len(city.distinct),
+            "complex": len(city.complexes),
             "loop": sum(bool(v.get("loop")) for v in city.lines.values()),
             "branch": sum("branch" in v for v in city.lines.values()),
             "line name": sum("names" in v for v in city.lines.values()),

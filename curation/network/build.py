@@ -19,6 +19,7 @@ from curation.cities import City
 from curation.errors import OutputError, SourceError
 from curation.fetch import sha256_of
 from curation.network.annotations import check_image, import_annotation
+from curation.network.complexes import apply_complexes
 from curation.network.crosscheck import crosscheck
 from curation.network.model import Network
 from curation.network.quality import FindingList, QualityReport
@@ -78,6 +79,7 @@ def build_network(city: City, data_root: Path) -> BuildResult:
         return _build_from_annotation(city, data_root)
     network, findings, actual = _station_list_network(city, data_root)
     network.sources = _provenance(city, {"stations": actual})
+    findings += apply_complexes(city, network)
     findings += validate_network(network)
     return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
 
@@ -99,11 +101,13 @@ def _build_from_annotation(city: City, data_root: Path) -> BuildResult:
     hashes = {"annotation": digest}
     _check_pin(city, "annotation", hashes["annotation"], findings)
     findings += check_image(city, annotation, data_root)
+    listed: Network | None = None
     if "stations" in city.sources:
         listed, listed_findings, hashes["stations"] = _station_list_network(city, data_root)
         findings += [f for f in listed_findings if f.code == "source-changed"]
         findings += crosscheck(network, listed)
     network.sources = _provenance(city, hashes)
+    findings += apply_complexes(city, network, listed)
     findings += validate_network(network)
     return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
 
@@ -193,6 +197,9 @@ def load_network(path: Path | str) -> Network:
     dangling = sorted({sid for line in network.lines.values() for sid in line.station_ids} - set(network.stations))
     if dangling:
         raise SourceError(f"not a valid graph.json: lines name unknown stations ({', '.join(dangling[:5])})", path)
+    walkers = sorted({sid for group in network.complexes for sid in group.stations} - set(network.stations))
+    if walkers:
+        raise SourceError(f"not a valid graph.json: complexes name unknown stations ({', '.join(walkers[:5])})", path)
     return network
 
 

@@ -128,6 +128,24 @@ class Line:
 
 
 @dataclass
+class Complex:
+    """Stations the map joins by a walkway (a station complex): riding to one and on from another is a transfer."""
+
+    stations: list[str]
+    note: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"stations": sorted(self.stations)}
+        if self.note is not None:
+            data["note"] = self.note
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Complex:
+        return cls(stations=list(data["stations"]), note=data.get("note"))
+
+
+@dataclass
 class Network:
     """A city's canonical network."""
 
@@ -140,6 +158,16 @@ class Network:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     image: dict[str, Any] | None = None
     """The map image that station `pos` and line `geometry` are pixels of: {file_name, sha256, width, height}."""
+    complexes: list[Complex] = field(default_factory=list)
+    """Walkway links: each complex joins every pair of its member stations."""
+
+    def walk_partners(self) -> dict[str, tuple[str, ...]]:
+        """Station id → the other members of its complex (stations in no complex are absent), sorted."""
+        partners: dict[str, set[str]] = {}
+        for group in self.complexes:
+            for sid in group.stations:
+                partners.setdefault(sid, set()).update(s for s in group.stations if s != sid)
+        return {sid: tuple(sorted(others)) for sid, others in sorted(partners.items())}
 
     def to_dict(self) -> dict[str, Any]:
         """The `graph.json` document (see `schemas/network.schema.json`), in a stable order."""
@@ -155,6 +183,8 @@ class Network:
         }
         if self.image is not None:
             data["image"] = dict(sorted(self.image.items()))
+        if self.complexes:
+            data["complexes"] = sorted((c.to_dict() for c in self.complexes), key=lambda c: c["stations"])
         return data
 
     @classmethod
@@ -170,6 +200,7 @@ class Network:
             lines={line.id: line for line in lines},
             sources=dict(data.get("sources", {})),
             image=dict(data["image"]) if data.get("image") is not None else None,
+            complexes=[Complex.from_dict(c) for c in data.get("complexes", [])],
         )
 
     def to_networkx(self) -> nx.MultiGraph[str]:

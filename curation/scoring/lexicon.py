@@ -53,6 +53,8 @@ def lexicon_from_network(network: Network) -> dict[str, Any]:
             for line in (network.lines[lid] for lid in sorted(network.lines))
         ],
     }
+    if network.complexes:  # walkway hand-overs; absent (not empty) where a city has none, so its lexicon id stays
+        body["complexes"] = sorted(sorted(index[s] for s in group.stations) for group in network.complexes)
     return {"id": hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()[:16], **body}
 
 
@@ -87,6 +89,8 @@ class CompiledLexicon:
     line_variants: list[list[list[int]]]
     line_members: list[frozenset[int]]
     station_lines: list[frozenset[int]]
+    complex_of: dict[int, int]
+    """Station index → its complex's number (stations of no complex are absent)."""
     strict: dict[str, tuple[int, ...]]
     loose: dict[str, tuple[int, ...]]
     lines_by_key: dict[str, tuple[int, ...]]
@@ -96,6 +100,12 @@ class CompiledLexicon:
     line_index: dict[str, int] = field(default_factory=dict)
     _rides: dict[tuple[int, int, int], tuple[tuple[tuple[int, ...], bool], ...]] = field(default_factory=dict)
     memo: dict[tuple[str, int | None], Resolved] = field(default_factory=dict)  # resolve.station's answers
+
+    def hands_over(self, arrival: int | None, departure: int | None) -> bool:
+        """One block's arrival leads to the next block's departure: the same station, or one complex's walk."""
+        if arrival is None or departure is None:
+            return False
+        return arrival == departure or self.complex_of.get(arrival, -1) == self.complex_of.get(departure, -2)
 
     def station(self, name: str, line: int | None = None) -> Resolved:
         """Resolve a station name, preferring stations of `line` when several match."""
@@ -257,6 +267,7 @@ def _compile(lexicon: dict[str, Any]) -> CompiledLexicon:
         line_variants=[[list(v) for v in line["variants"]] for line in lines],
         line_members=members,
         station_lines=station_lines,
+        complex_of={s: n for n, group in enumerate(lexicon.get("complexes", ())) for s in group},
         strict={k: tuple(v) for k, v in strict.items()},
         loose={k: tuple(v) for k, v in loose.items()},
         lines_by_key={k: tuple(v) for k, v in lines_by_key.items() if k},

@@ -2,7 +2,8 @@
 
 Accuracy follows the benchmark (reference §4): the first departure is the origin, the last
 arrival the destination, every route name is a line of the city, both stops of each block are
-on its line, and each arrival is the next departure. Reported beside it, never folded into it:
+on its line, and each arrival is the next departure — or a station of its complex, the map's walkway
+between two differently named stations (`Network.complexes`). Reported beside it, never folded into it:
 
 - `direction_ok`: the route never doubles back (no station ridden through twice) and listed via
   stops run from the departure towards the arrival, in order;
@@ -118,7 +119,7 @@ def check(lexicon: CompiledLexicon, rides: list[Ride], origin: int, destination:
     endpoints = bool(rides) and rides[0].departure == origin and rides[-1].arrival == destination
     lines_ok = bool(rides) and all(r.line is not None for r in rides)
     on_line = lines_ok and all(_on_line(lexicon, r) for r in rides)
-    handovers = all(a.arrival is not None and a.arrival == b.departure for a, b in itertools.pairwise(rides))
+    handovers = all(lexicon.hands_over(a.arrival, b.departure) for a, b in itertools.pairwise(rides))
     accurate = endpoints and lines_ok and on_line and handovers
     if not on_line:
         return RouteChecks(endpoints, lines_ok, on_line, handovers, accurate, None, None, None, None, None,

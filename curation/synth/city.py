@@ -158,6 +158,8 @@ def _manifest(identity: CityIdentity, listed: Any, rendered: dict[str, Any],
         document["aliases"] = listed.aliases
     if listed.station_splits:
         document["station_splits"] = listed.station_splits
+    if listed.complexes:
+        document["complexes"] = listed.complexes
     what = {"synthetic": "a procedural network", "rerendered": f"the network of {rendered.get('derived_from')}",
             "renamed": f"the network of {rendered.get('derived_from')}, every name replaced"}[rendered["kind"]]
     header = (f"# Rendered by mapcurate ({GENERATOR}, seed {rendered['seed']}): {what}, laid out and drawn with\n"

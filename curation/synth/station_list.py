@@ -3,7 +3,8 @@
 The inverse of `curation.network.reasonmap.import_reasonmap`: each line becomes a list of station names in
 riding order with the source's role markers (transfer, branch start); a loop is stored open with a
 `loop = true` override; a Y-shaped line is listed up to the fork, then one tail, then the other, with a
-`branch` override; one name that denotes several stations gets a `station_splits` entry. Importing the
+`branch` override; one name that denotes several stations gets a `station_splits` entry; station complexes
+are written as `complexes` (a split station as `NAME (label)`). Importing the
 result gives the same network (ids, variants up to direction, loops, transfers, names, aliases).
 """
 
@@ -28,6 +29,7 @@ class StationList:
     line_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     station_splits: list[dict[str, Any]] = field(default_factory=list)
     aliases: dict[str, list[str]] = field(default_factory=dict)
+    complexes: list[dict[str, Any]] = field(default_factory=list)
 
 
 def station_list(network: Network, station_language: str) -> StationList:
@@ -55,11 +57,23 @@ def station_list(network: Network, station_language: str) -> StationList:
             override["note"] = line.note
         result.line_overrides[key] = {k: v for k, v in override.items() if v != []}
     result.station_splits = _splits(network, name, result.lines)
+    result.complexes = [_complex(network, name, group.stations, group.note) for group in network.complexes]
     for sid, station in sorted(network.stations.items()):
         extra = sorted(set(station.aliases) - {name[sid]} - set(station.names.values()))
         if extra and station.disambiguation is None:
             result.aliases.setdefault(name[sid], []).extend(extra)
     return result
+
+
+def _complex(network: Network, name: dict[str, str], members: list[str], note: str | None) -> dict[str, Any]:
+    """A `complexes` entry: each member by its name, a station split from a shared name as `NAME (label)`."""
+    shared = Counter(name.values())
+    written = []
+    for sid in members:
+        station = network.stations[sid]
+        label = station.disambiguation or _group_key(sid, station, name[sid])
+        written.append(name[sid] if shared[name[sid]] == 1 else f"{name[sid]} ({label})")
+    return {"stations": written, **({"note": note} if note else {})}
 
 
 def _name(station: Station, language: str) -> str:

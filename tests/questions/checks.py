@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import pairwise
 
 import networkx as nx
 
@@ -65,7 +66,11 @@ def check_planning(network: Network, names: Names, router: IndependentRouter, ro
     assert (answer["transfers"], answer["stops"]) == (transfers, stops)
     assert row["question_transfer_count"] == transfers
     assert row["difficulty_question"] == ("easy", "medium", "hard")[min(transfers, 2)]
-    assert benchmark_accepts(network, names, row), row["answer_text"]
+    # A walk between two stations of a complex hands over under two names: mapcurate's scorer accepts it,
+    # the benchmark's rule (arrival == next departure, as strings) cannot.
+    walks = [(a["to"], b["from"]) for a, b in pairwise(answer["legs"]) if a["to"] != b["from"]]
+    assert all(any({a, b} <= set(c.stations) for c in network.complexes) for a, b in walks), walks
+    assert benchmark_accepts(network, names, row) == (not walks), row["answer_text"]
     for leg in answer["legs"]:
         line = network.lines[leg["line"]]
         if len(line.variants) > 1:  # a ride on a branched line stays within one variant

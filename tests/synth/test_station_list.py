@@ -9,6 +9,7 @@ import pytest
 from curation.cities import City, city_slugs, load_city
 from curation.errors import MapcurateError
 from curation.network.build import build_network
+from curation.network.complexes import apply_complexes
 from curation.network.model import Line, Network
 from curation.network.reasonmap import import_reasonmap
 from curation.resources import project_cities_dir
@@ -31,8 +32,9 @@ def reimported(network: Network, language: str) -> tuple[Network, list[str]]:
     listed = station_list(network, language)
     city = City(slug=network.city, folder=Path("/nowhere"), country=network.country, names=network.city_names,
                 languages=network.languages, station_language=language, sources={}, aliases=listed.aliases,
-                station_splits=listed.station_splits, lines=listed.line_overrides)
+                station_splits=listed.station_splits, lines=listed.line_overrides, complexes=listed.complexes)
     back, findings = import_reasonmap(city, listed.lines)
+    findings += apply_complexes(city, back)
     return back, [f.code for f in findings if f.severity != "info"]
 
 
