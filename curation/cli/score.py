@@ -33,7 +33,8 @@ def score(
     graphs: Annotated[Path, typer.Option(
         "--graphs", help="Where build-graph wrote <city>/graph.json (for questions without a ground_truth column).")]
     = Path("exports"),
-    alpha: Annotated[float, typer.Option("--alpha", min=0.0, help="Weight α of the route detail reward.")] = 0.5,
+    alpha: Annotated[float, typer.Option("--alpha", min=0.0, help="Weight α of the route detail reward (at most 10 "
+        "points; RewardMap's 0.5), beside 10 points for a correct answer and at most 1 for its format.")] = 0.5,
     require_optimal: Annotated[bool, flag(
         "--require-optimal", help="Reward route correctness only for optimal routes.")] = False,
     split: Annotated[str | None, typer.Option(

@@ -74,5 +74,5 @@ def test_detail_answer(demo, question, response, correct, format_score, predicte
     result = score(demo.detail(*question), response)
     assert (result["correct"], result["format"], result["predicted"]) == (correct, format_score, predicted), result
     weight = result["reward_weight"]
-    assert result["reward"] == pytest.approx(weight * (format_score + correct))
-    assert result["reward_max"] == pytest.approx(2 * weight)
+    assert result["reward"] == pytest.approx(weight * (format_score + 10 * correct))
+    assert result["reward_max"] == pytest.approx(11 * weight)

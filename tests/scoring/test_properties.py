@@ -37,8 +37,10 @@ anything = st.one_of(st.text(max_size=400), answer_like)
 def assert_in_range(result):
     assert 0.0 <= result["format"] <= 1.0
     assert result["correct"] in (0.0, 1.0)
-    assert 0.0 <= result["detail_reward"] <= result["detail_reward_max"] <= 10.0
-    assert 0.0 <= result["reward"] <= result["reward_max"] + 1e-9
+    assert result["detail_reward"] <= result["detail_reward_max"] <= 10.0
+    assert result["detail_reward"] >= -5.0 * (result["blocks"] or 0)  # −5 per extra block, as released
+    assert min(0.0, 0.5 * result["reward_weight"] * result["detail_reward"]) <= result["reward"]
+    assert result["reward"] <= result["reward_max"] + 1e-9
     if result["family"] == "planning":
         cap = 20 if result["template"] == "planning_short" else 40
         assert 0.0 <= result["map_score"] <= result["map_score_max"] <= cap

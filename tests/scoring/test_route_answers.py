@@ -1,9 +1,10 @@
 """Route answers as models write them, each with its expected score worked out by hand.
 
-Demoville (map easy: W = 1.0, + 0.5 with a transfer). Airport → Northgate is one ride on the Red
-Line past 4 stops: map score 1 + 4 = 5 (+10 accurate) = 15; long count + 4 → 29; long list
-+ (4 + 10)/2 → 32; detail 2 + 4 + 1 = 7; reward 1 + 1 + 0.5 · 7 = 5.5. Airport → Docks is Red to
-Harbor then the Harbour Line: map 1 + 4 + 4 = 9 → 19, detail 10, reward 1.5 · 7 = 10.5.
+Demoville (map middle: 4 lines, 5 interchanges; W = 1.2, + 0.5 with a transfer). Airport → Northgate
+is one ride on the Red Line past 4 stops: map score 1 + 4 = 5 (+10 accurate) = 15; long count + 4 →
+29; long list + (4 + 10)/2 → 32; detail 2 + 4 = 6 (a one-ride route has no hand-over); reward
+1.2 · (1 + 10 + 0.5 · 6) = 16.8. Airport → Docks is Red to Harbor then the Harbour Line: map
+1 + 4 + 4 = 9 → 19, detail 2 + (3 + 1) + 3 = 9, reward 1.7 · (1 + 10 + 4.5) = 26.35.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from curation.scoring.scorer import score
 from tests.conftest import build, embedded_manifest
 from tests.scoring.helpers import Truths
 
-GOLD_SHORT = (1, 1.0, 15, 7, 5.5)
-GOLD_TRANSFER = (1, 1.0, 19, 10, 10.5)
+GOLD_SHORT = (1, 1.0, 15, 6, 16.8)
+GOLD_TRANSFER = (1, 1.0, 19, 9, 26.35)
 RED = "Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: Northgate Station"
 TRANSFER = ("Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: Harbor Station\n--\n"
             "Route Name: Harbour Line\nDeparture Stop: Harbor Station\nArrival Stop: Docks Station")
@@ -55,26 +56,26 @@ CASES = [
      "Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: Northgte Station", GOLD_SHORT, {}),
     ("wrong line", "airport", "northgate", "short",
      "Route Name: Blue Line\nDeparture Stop: Airport Station\nArrival Stop: Northgate Station",
-     (0, 1.0, 3, 5, 3.5), {"lines_ok": True, "stops_on_lines_ok": False}),
+     (0, 1.0, 3, 2, 2.4), {"lines_ok": True, "stops_on_lines_ok": False}),
     ("line that does not exist", "airport", "northgate", "short",
      "Route Name: Purple Line\nDeparture Stop: Airport Station\nArrival Stop: Northgate Station",
-     (0, 1.0, 3, 2, 2.0), {"lines_ok": False, "unresolved": ["route (unknown): Purple Line"]}),
+     (0, 1.0, 3, 2, 2.4), {"lines_ok": False, "unresolved": ["route (unknown): Purple Line"]}),
     ("wrong direction", "airport", "northgate", "short",
      "Route Name: Red Line\nDeparture Stop: Northgate Station\nArrival Stop: Airport Station",
-     (0, 1.0, 2, 5, 3.5), {"endpoints_ok": False}),
+     (0, 1.0, 2, 0, 1.2), {"endpoints_ok": False}),
     ("name too far from any station", "airport", "northgate", "short",
      "Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: North Gate Plaza",
-     (0, 1.0, 3, 4, 3.0), {"unresolved": ["station (unknown): North Gate Plaza"]}),
+     (0, 1.0, 3, 0, 1.2), {"unresolved": ["station (unknown): North Gate Plaza"]}),
     ("extra leg on the same line", "airport", "northgate", "short",
      "Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: Central Station\n--\n"
      "Route Name: Red Line\nDeparture Stop: Central Station\nArrival Stop: Northgate Station",
-     (1, 1.0, 14, 7, 5.5), {"optimal_transfers": False, "rides": 2}),
+     (1, 1.0, 14, 5, 16.2), {"optimal_transfers": False, "rides": 2}),
     ("nothing readable", "airport", "northgate", "short", "I am not sure, sorry.", (0, 0.0, 0, 0, 0.0),
      {"blocks": 0}),
     ("reasoning never closed", "airport", "northgate", "short", "<think>Route Name: Red Line\nDeparture Stop: Air",
      (0, 0.0, 0, 0, 0.0), {}),
     ("a block without its arrival", "airport", "northgate", "short",
-     "Route Name: Red Line\nDeparture Stop: Airport Station", (0, 0.5, 3, 4, 2.5), {}),
+     "Route Name: Red Line\nDeparture Stop: Airport Station", (0, 0.5, 3, 0, 0.6), {}),
     ("gold with a transfer", "airport", "docks", "short", TRANSFER, GOLD_TRANSFER, {"rides": 2, "stops": 2}),
     ("numbered blocks", "airport", "docks", "short",
      "1. Route Name: Red Line\n   Departure Stop: Airport Station\n   Arrival Stop: Harbor Station\n"
@@ -88,48 +89,48 @@ CASES = [
      "| **Harbour Line** | Harbor Station | Docks Station |\n\nTwo rides.", GOLD_TRANSFER, {}),
     ("missing leg", "airport", "docks", "short",
      "Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: Docks Station",
-     (0, 1.0, 4, 5, 5.25), {"stops_on_lines_ok": False}),
+     (0, 1.0, 4, 5, 5.95), {"stops_on_lines_ok": False}),
     ("hand-over mismatch", "airport", "docks", "short",
      "Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: Harbor Station\n--\n"
      "Route Name: Harbour Line\nDeparture Stop: Central Station\nArrival Stop: Docks Station",
-     (0, 1.0, 8, 8, 7.5), {"handovers_ok": False}),
+     (0, 1.0, 8, 8, 8.5), {"handovers_ok": False}),
     ("valid but not optimal", "airport", "docks", "short",
      "Route Name: Red Line\nDeparture Stop: Airport Station\nArrival Stop: Central Station\n--\n"
      "Route Name: Blue Line\nDeparture Stop: Central Station\nArrival Stop: Stadium Station\n--\n"
      "Route Name: Harbour Line\nDeparture Stop: Stadium Station\nArrival Stop: Docks Station",
-     (1, 1.0, 14, 9, 9.75), {"optimal_transfers": False, "optimal_stops": False, "rides": 3}),
+     (1, 1.0, 14, 7, 24.65), {"optimal_transfers": False, "optimal_stops": False, "rides": 3}),
     ("loop ridden either way", "riverside", "old-town", "short",
      "Route Name: Blue Line\nDeparture Stop: Riverside Station\nArrival Stop: Old Town Station",
      GOLD_SHORT, {"optimal_stops": True}),
     ("one block across the fork of a Y line", "seaview", "summit", "short",
      "Route Name: Green Line\nDeparture Stop: Seaview Station\nArrival Stop: Summit Station",
-     (1, 1.0, 14, 6, 7.5), {"rides": 2, "stops": 4, "optimal_stops": True}),
+     (1, 1.0, 14, 5, 22.95), {"rides": 2, "stops": 4, "optimal_stops": True}),
     ("gold via count", "airport", "northgate", "long_count", RED + "\nNumber of Via Stops: 4",
-     (1, 1.0, 29, 7, 5.5), {"via_ok": True}),
+     (1, 1.0, 29, 6, 16.8), {"via_ok": True}),
     ("via count off by one", "airport", "northgate", "long_count", RED + "\nNumber of Via Stops: 3",
-     (1, 1.0, 28, 7, 5.5), {"via_ok": False}),
+     (1, 1.0, 28, 6, 16.8), {"via_ok": False}),
     ("via count written as words", "airport", "northgate", "long_count",
-     RED + "\nNumber of Via Stops: 4 stops (Harbor, Central, Museum, University)", (1, 1.0, 29, 7, 5.5),
+     RED + "\nNumber of Via Stops: 4 stops (Harbor, Central, Museum, University)", (1, 1.0, 29, 6, 16.8),
      {"via_ok": True}),
-    ("via count missing", "airport", "northgate", "long_count", RED, (1, 0.5, 25, 7, 5.0), {"via_ok": False}),
+    ("via count missing", "airport", "northgate", "long_count", RED, (1, 0.5, 25, 6, 16.2), {"via_ok": False}),
     ("table with a via column of counts", "airport", "northgate", "long_count",
      "| Step | Line | From | To | Via |\n|---|---|---|---|---|\n| 1 | Line 1 | Airport | Northgate | 4 |",
-     (1, 1.0, 29, 7, 5.5), {"via_ok": True}),
+     (1, 1.0, 29, 6, 16.8), {"via_ok": True}),
     ("via count as a word, then a route total", "airport", "northgate", "long_count",
-     RED + "\nNumber of Via Stops: four\n\nTotal via stops: 4", (1, 1.0, 29, 7, 5.5), {"via_ok": True, "blocks": 1}),
+     RED + "\nNumber of Via Stops: four\n\nTotal via stops: 4", (1, 1.0, 29, 6, 16.8), {"via_ok": True, "blocks": 1}),
     ("gold via list", "airport", "northgate", "long_list",
      RED + "\nVia Stops: Harbor Station, Central Station, Museum Station, University Station",
-     (1, 1.0, 32, 7, 5.5), {"via_ok": True, "direction_ok": True}),
+     (1, 1.0, 32, 6, 16.8), {"via_ok": True, "direction_ok": True}),
     ("via list as bullets", "airport", "northgate", "long_list",
-     RED + "\nVia Stops:\n- Harbor\n- Central\n- Museum\n- University", (1, 1.0, 32, 7, 5.5), {"via_ok": True}),
+     RED + "\nVia Stops:\n- Harbor\n- Central\n- Museum\n- University", (1, 1.0, 32, 6, 16.8), {"via_ok": True}),
     ("via list with a wrong stop", "airport", "northgate", "long_list",
-     RED + "\nVia Stops: Harbor, Central, Museum, Stadium", (1, 1.0, 29.5, 7, 5.5), {"via_ok": False}),
+     RED + "\nVia Stops: Harbor, Central, Museum, Stadium", (1, 1.0, 29.5, 6, 16.8), {"via_ok": False}),
     ("via list in reverse order", "airport", "northgate", "long_list",
-     RED + "\nVia Stops: University, Museum, Central, Harbor", (1, 1.0, 32, 7, 5.5),
+     RED + "\nVia Stops: University, Museum, Central, Harbor", (1, 1.0, 32, 6, 16.8),
      {"via_ok": False, "direction_ok": False}),
     ("loop via list of the other way round", "riverside", "old-town", "long_list",
      "Route Name: Blue Line\nDeparture Stop: Riverside\nArrival Stop: Old Town\nVia Stops: Stadium, University",
-     (1, 1.0, 31, 7, 5.5), {"via_ok": True, "direction_ok": True}),
+     (1, 1.0, 31, 6, 16.8), {"via_ok": True, "direction_ok": True}),
 ]
 
 
@@ -155,7 +156,7 @@ def test_require_optimal_withholds_correctness(demo):
     assert score(truth, detour)["reward_correctness"] == 1.0
     strict = score(truth, detour, RewardConfig(require_optimal=True))
     assert strict["reward_correctness"] == 0.0
-    assert strict["reward"] == pytest.approx(1.5 * (1 + 0 + 0.5 * 9))
+    assert strict["reward"] == pytest.approx(1.7 * (1 + 0 + 0.5 * 7))
 
 
 ZH_STATIONS = {
@@ -182,7 +183,7 @@ def zh(scratch_cities) -> Truths:
 ])
 def test_chinese_city_names_in_both_languages(zh, response):
     result = score(zh.route("xiang-hu", "feng-qi-lu"), response)
-    assert (result["correct"], result["map_score"], result["detail_reward"]) == (1, 15, 7), result
+    assert (result["correct"], result["map_score"], result["detail_reward"]) == (1, 15, 6), result
 
 
 def test_chinese_named_line_by_its_english_name(zh):
@@ -190,4 +191,4 @@ def test_chinese_named_line_by_its_english_name(zh):
     answer = ("Route Name: Line 1\nDeparture Stop: 湘湖站\nArrival Stop: 武林广场站\n--\n"
               "Route Name: Jichang Line\nDeparture Stop: 武林广场站\nArrival Stop: 萧山机场站")
     result = score(truth, answer)
-    assert (result["correct"], result["map_score"], result["detail_reward"]) == (1, 19, 10), result
+    assert (result["correct"], result["map_score"], result["detail_reward"]) == (1, 19, 9), result
