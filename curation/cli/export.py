@@ -38,6 +38,12 @@ def export(
         "--curriculum", help="Order training formats by stage, shuffled within a stage with --seed.")] = False,
     graphs: Annotated[Path, typer.Option("--graphs", help="Where build-graph wrote <city>/graph.json.")]
     = Path("exports"),
+    names: Annotated[str | None, typer.Option(
+        "--names", help="Name vocabulary the questions must use: map or benchmark (default: theirs; a mismatch "
+        "is refused, since the names are inside the texts: regenerate with gen-questions --names).")] = None,
+    figure: Annotated[str, typer.Option(
+        "--figure", help="reasonmap adapter's figure column: base64 (the PNG, as the benchmark ships it) or path "
+        "(images/<file>).")] = "base64",
     data_root: DataRootOption = None,
 ) -> None:
     """Export questions with their maps: canonical Parquet (each map stored once), dataset card, adapters.
@@ -48,7 +54,7 @@ def export(
         name=name, layout=layout, formats=[f.strip() for f in (formats or "").split(",") if f.strip()],
         test_cities=[c.strip() for c in test_cities.split(",") if c.strip()] if test_cities is not None else None,
         test_fraction=test_fraction, seed=seed, max_pixels=max_pixels, allow_missing_images=allow_missing_images,
-        curriculum=curriculum,
+        curriculum=curriculum, names=names, figure=figure,
     )
     target = out or Path("exports") / name
     with progress_bar() as bar:

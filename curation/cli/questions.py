@@ -24,10 +24,11 @@ from curation.cli.common import (
 )
 from curation.cli.tables import plural
 from curation.errors import MapcurateError, OutputError, SourceError
-from curation.network.build import GRAPH_FILE, check_fresh, load_network
+from curation.network.build import GRAPH_FILE, check_fresh, load_network, read_station_list
 from curation.network.model import Network
 from curation.questions.generator import DEFAULT_QUOTA, FAMILIES, CityQuestions, generate_city, parse_quota
 from curation.questions.records import write_questions
+from curation.questions.vocabulary import check_names
 
 QUESTIONS_FILE = "questions.parquet"
 
@@ -49,11 +50,15 @@ def gen_questions(
     out: Annotated[Path | None, typer.Option(
         "--out", help=f"Folder to write into: <out>/<city>/{QUESTIONS_FILE}, or <out>/{QUESTIONS_FILE} with --all "
         "(default: --graphs).")] = None,
+    names: Annotated[str, typer.Option(
+        "--names", help="Name vocabulary: map (as the map prints them) or benchmark (the ReasonMap station list's "
+        "line keys and station strings, as its evaluator reads them).")] = "map",
     data_root: DataRootOption = None,
 ) -> None:
     """Generate difficulty-labelled questions with gold answers computed from each city's graph.json.
 
     A graph whose station list or annotation changed since it was built is refused: rebuild it first.
+    `--names benchmark` writes the names the ReasonMap benchmark's evaluator knows (`Line 4`, `Azul`).
 
     Example: mapcurate gen-questions --all --seed 7
     """
@@ -62,10 +67,12 @@ def gen_questions(
         raise MapcurateError("--families names no family")
     counts = _parse_per_map(per_map or [])
     quota_levels = parse_quota(quota)
+    vocabulary = check_names(names)
     cities = selected_cities(city, all_cities)
     root = data_root_or_default(data_root)
     networks = [_load_graph(graphs, c, root) for c in cities]
     skips = {c.slug: c.question_skips.get("skip", []) for c in cities}
+    raws = {c.slug: _station_list(c, root) for c in cities} if vocabulary == "benchmark" else {}
     target = questions_target(out or graphs, None if all_cities else cities[0].slug)
     results = []
     with progress_bar(MofNCompleteColumn(), show=len(networks) > 1) as progress:
@@ -74,14 +81,20 @@ def gen_questions(
             progress.update(task, description=network.city)
             skip = skips.get(network.city, [])
             results.append(generate_city(network, seed=seed, families=chosen, per_map=counts, quota=quota_levels,
-                                         skip=skip))
+                                         skip=skip, names=vocabulary, raw=raws.get(network.city)))
             progress.advance(task)
     questions = [q for r in results for q in r.questions]
     write_questions(questions, target)
     console.print(summary_table(results))
     for note in shortfall_notes(results):
         console.print(f"[yellow]short:[/] {escape(note)}")
-    console.print(f"wrote {plural(len(questions), 'question')} to {escape(str(target))} (seed {seed})")
+    console.print(f"wrote {plural(len(questions), 'question')} to {escape(str(target))} (seed {seed}, "
+                  f"{vocabulary} names)")
+
+
+def _station_list(city: City, data_root: Path) -> dict[str, list[str]] | None:
+    """The city's station list (the benchmark vocabulary's strings); None for a city without one."""
+    return read_station_list(city.source_path("stations", data_root)) if "stations" in city.sources else None
 
 
 def _load_graph(graphs: Path, city: City, data_root: Path) -> Network:

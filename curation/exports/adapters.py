@@ -2,9 +2,10 @@
 
 - `hf`: `data/<split>.parquet`, every row carrying its map as a `datasets` Image (stored once per
   row group, see `parquet_io`), for `datasets.load_dataset("parquet", data_files=…)`;
-- `reasonmap`: the benchmark's columns — `reasonmap/<split>.parquet` (one row per station pair,
-  short and long question) and `reasonmap_plus/<split>.parquet` (detail questions, `answer` as an
-  integer where the benchmark has one), images as files under `images/`;
+- `reasonmap`: the benchmark's own layout, which its evaluator reads unchanged — `reasonmap/<split>.parquet`
+  (one row per station pair: `json`, `question_short`/`_long`, `figure` as base64, `routes` as its
+  reference-route mapping …) and `reasonmap_plus/<split>.parquet` (detail questions, `answer` as the
+  benchmark's integer);
 - `sharegpt`: LLaMA-Factory `sharegpt/<split>.json` and `dataset_info.json` (one `<image>` per image);
 - `verl` / `easyr1`: RL Parquet whose reward columns carry the full ground truth;
 - `vlmevalkit`: one TSV per split, each map's base64 once, later rows naming that row's index.
@@ -22,6 +23,7 @@ import base64
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -92,25 +94,75 @@ def _plus_answer(row: dict[str, Any]) -> int | None:
     return None
 
 
+SECTION_TYPE = pa.struct([("route_name", pa.string()), ("departure_stop", pa.string()), ("arrival_stop", pa.string()),
+                          ("via_stops", pa.list_(pa.string())), ("num_via_stops", pa.int32())])
 _REASONMAP_COLUMNS: list[tuple[str, pa.DataType]] = [
-    ("id", pa.string()), ("country", pa.string()), ("city", pa.string()), ("station_1", pa.string()),
-    ("station_2", pa.string()), ("question_short", pa.string()), ("question_long", pa.string()),
-    ("long_form", pa.string()), ("answer_short", pa.string()), ("answer_long", pa.string()), ("routes", pa.string()),
+    ("country", pa.string()), ("city", pa.string()), ("json", pa.string()), ("question_short", pa.string()),
+    ("question_long", pa.string()), ("station_1", pa.string()), ("station_2", pa.string()), ("figure", pa.string()),
     ("difficulty_city", pa.string()), ("difficulty_question", pa.string()), ("city_line_count", pa.int32()),
-    ("city_transfer_count", pa.int32()), ("question_transfer_count", pa.int32()), ("weight", pa.float64()),
-    ("figure", pa.string()), ("map_id", pa.string()), ("split", pa.string()),
+    ("city_transfer_count", pa.int32()), ("question_transfer_count", pa.int32()),
+    ("id", pa.string()), ("long_form", pa.string()), ("answer_short", pa.string()), ("answer_long", pa.string()),
+    ("route_count", pa.int32()), ("weight", pa.float64()), ("names", pa.string()), ("map_id", pa.string()),
+    ("split", pa.string()),
 ]
-REASONMAP_SCHEMA = pa.schema(_REASONMAP_COLUMNS)
 _PLUS_COLUMNS: list[tuple[str, pa.DataType]] = [
-    ("id", pa.string()), ("country", pa.string()), ("city", pa.string()), ("type", pa.string()),
-    ("question", pa.string()), ("answer", pa.int32()), ("answer_text", pa.string()), ("difficulty_city", pa.string()),
-    ("weight", pa.float64()), ("figure", pa.string()), ("map_id", pa.string()), ("split", pa.string()),
+    ("country", pa.string()), ("city", pa.string()), ("type", pa.string()), ("question", pa.string()),
+    ("answer", pa.int32()), ("station_1", pa.string()), ("station_2", pa.string()), ("figure", pa.string()),
+    ("json", pa.string()), ("difficulty_city", pa.string()), ("city_line_count", pa.int32()),
+    ("city_transfer_count", pa.int32()), ("question_transfer_count", pa.int32()),
+    ("id", pa.string()), ("family", pa.string()), ("answer_text", pa.string()), ("weight", pa.float64()),
+    ("names", pa.string()), ("map_id", pa.string()), ("split", pa.string()),
 ]
 PLUS_SCHEMA = pa.schema(_PLUS_COLUMNS)
+FIGURES = ("base64", "path")
+_PAREN = re.compile(r"\s*[（(][^（()）]*[）)]")
 
 
-def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
-    paths = write_images(export, out)
+def reasonmap_schema(plans: int) -> pa.Schema:
+    """The `reasonmap` table's schema: `routes` a struct of `route_1` … `route_<plans>`, each a list of sections."""
+    routes = pa.struct([(f"route_{i}", pa.list_(SECTION_TYPE)) for i in range(1, plans + 1)])
+    return pa.schema([*_REASONMAP_COLUMNS[:8], ("routes", routes), *_REASONMAP_COLUMNS[8:]])
+
+
+def _reference_stop(name: str, country: str) -> str:
+    """A stop as the benchmark's reference routes (a map service's) name it: no parentheticals and no
+    generic suffix (`站` / ` Station`), which its evaluator appends before comparing."""
+    plain = _PAREN.sub("", name).strip() or name
+    suffix = "站" if country == "china" else " Station"
+    return plain[: -len(suffix)] if plain.endswith(suffix) and len(plain) > len(suffix) else plain
+
+
+def _plan(route: dict[str, Any], country: str) -> list[dict[str, Any]]:
+    return [{"route_name": leg["line_name"], "departure_stop": _reference_stop(leg["from_name"], country),
+             "arrival_stop": _reference_stop(leg["to_name"], country), "via_stops": list(leg["via_names"]),
+             "num_via_stops": len(leg["via_names"])} for leg in route["legs"]]
+
+
+def _routes(short: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """Every optimal route (the gold first) as the benchmark's reference plans."""
+    routes = [json.loads(short["answer"]), *json.loads(short["alternatives"])]
+    return [_plan(route, short["country"]) for route in routes]
+
+
+def _figure(export: CanonicalExport, row: dict[str, Any], figure: str) -> str | None:
+    if row["map_id"] is None:
+        return None
+    if figure == "path":
+        return _image_path(export, row)
+    return base64.b64encode(export.maps[row["map_id"]]["image"]["bytes"]).decode("ascii")
+
+
+def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
+              metro: dict[str, dict[str, list[str]]] | None = None, figure: str = "base64") -> list[Path]:
+    """`reasonmap/<split>.parquet` and `reasonmap_plus/<split>.parquet` in the benchmark's own layout.
+
+    `metro`: each city's metro data (line → stations) in the questions' vocabulary, the `json` column;
+    `figure`: `base64` (the PNG's bytes, as the benchmark ships it) or `path` (`images/<file>`, written).
+    `routes` maps `route_1` … to every optimal route; a row with fewer routes than the file's most
+    repeats its own (the best score over them is unchanged) and `route_count` says how many are distinct.
+    """
+    paths = write_images(export, out) if figure == "path" else []
+    metro_text = {city: json.dumps(data, ensure_ascii=False) for city, data in (metro or {}).items()}
     for split, rows in export.questions.items():
         pairs: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
         for row in rows:
@@ -122,25 +174,32 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str) -> li
             short, long_ = forms.get("short"), forms.get("long")
             if short is None or long_ is None:  # a questions file filtered to one form
                 continue
-            planning.append({
-                "id": short["id"], "country": short["country"], "city": short["city"],
-                "station_1": short["station_1"], "station_2": short["station_2"],
+            plans = _routes(short)
+            planning.append((plans, {
+                "country": short["country"], "city": short["city"], "json": metro_text.get(short["city"]),
                 "question_short": short["question"], "question_long": long_["question"],
-                "long_form": long_["template"].removeprefix("planning_long_"), "answer_short": short["answer_text"],
-                "answer_long": long_["answer_text"],
-                "routes": json.dumps([json.loads(short["answer"]), *json.loads(short["alternatives"])],
-                                     ensure_ascii=False),
+                "station_1": short["station_1"], "station_2": short["station_2"],
+                "figure": _figure(export, short, figure),
                 "difficulty_city": short["difficulty_map"], "difficulty_question": short["difficulty_question"],
                 "city_line_count": short["city_line_count"], "city_transfer_count": short["city_transfer_count"],
-                "question_transfer_count": short["question_transfer_count"], "weight": short["weight"],
-                "figure": _image_path(export, short), "map_id": short["map_id"], "split": split,
-            })
-        plus = [{"id": r["id"], "country": r["country"], "city": r["city"], "type": r["type"],
-                 "question": r["question"],
-                 "answer": _plus_answer(r), "answer_text": _plain_answer(r), "difficulty_city": r["difficulty_map"],
-                 "weight": r["weight"], "figure": _image_path(export, r), "map_id": r["map_id"], "split": split}
+                "question_transfer_count": short["question_transfer_count"], "id": short["id"],
+                "long_form": long_["template"].removeprefix("planning_long_"), "answer_short": short["answer_text"],
+                "answer_long": long_["answer_text"], "route_count": len(plans), "weight": short["weight"],
+                "names": short["names"], "map_id": short["map_id"], "split": split,
+            }))
+        width = max((len(plans) for plans, _ in planning), default=1)
+        table = [{**data, "routes": {f"route_{i + 1}": plans[i % len(plans)] for i in range(width)}}
+                 for plans, data in planning]
+        plus = [{"country": r["country"], "city": r["city"], "type": r["type"], "question": r["question"],
+                 "answer": _plus_answer(r), "station_1": r["station_1"], "station_2": r["station_2"],
+                 "figure": _figure(export, r, figure), "json": metro_text.get(r["city"]),
+                 "difficulty_city": r["difficulty_map"], "city_line_count": r["city_line_count"],
+                 "city_transfer_count": r["city_transfer_count"], "question_transfer_count": None, "id": r["id"],
+                 "family": r["family"], "answer_text": _plain_answer(r), "weight": r["weight"], "names": r["names"],
+                 "map_id": r["map_id"], "split": split}
                 for r in rows if r["family"] != "planning"]
-        for folder, data, schema in (("reasonmap", planning, REASONMAP_SCHEMA), ("reasonmap_plus", plus, PLUS_SCHEMA)):
+        for folder, data, schema in (("reasonmap", table, reasonmap_schema(width)),
+                                     ("reasonmap_plus", plus, PLUS_SCHEMA)):
             path = out / folder / f"{split}.parquet"
             write_parquet(path, pa.Table.from_pylist(data, schema=schema))
             paths.append(path)

@@ -113,7 +113,17 @@ def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOpti
         lines.append("- `data/<split>.parquet`: the questions with their map image in each row (stored once per "
                      "row group): `datasets.load_dataset(\"parquet\", data_files=…)` decodes it. Large exports "
                      "are best loaded with `streaming=True`, as `datasets` caches images once per row.")
+    if "reasonmap" in options.formats:
+        lines.append("- `reasonmap/<split>.parquet`: the ReasonMap benchmark's layout (`country`, `city`, `json`, "
+                     "`question_short`, `question_long`, `station_1`, `station_2`, `figure` as "
+                     f"{'base64 PNG' if options.figure == 'base64' else 'a path under images/'}, `routes` — every "
+                     "optimal route as `route_1`, … → sections with `route_name`, `departure_stop`, `arrival_stop`, "
+                     "`via_stops`, `num_via_stops` —, `difficulty_*`, `city_*_count`, `question_transfer_count`); "
+                     "`reasonmap_plus/<split>.parquet` the ReasonMap-Plus layout (`type`, `question`, `answer`, …).")
     lines += [f"- adapters: {', '.join(sorted(options.formats))}" if options.formats else "",
+              f"- names: `{options.names or 'map'}` — "
+              + ("the ReasonMap benchmark's own line keys and station strings (its evaluator's vocabulary)"
+                 if options.names == "benchmark" else "line and station names as the map prints them"),
               "- `manifest.json`: counts, options, sources and the sha256 of every file.", ""]
     too_big = [m["city"] for m in manifest["maps"] if m["pil_default"] != "ok"]
     if too_big:

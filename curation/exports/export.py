@@ -26,8 +26,9 @@ from curation.exports.manifest import FORMAT as EXPORT_FORMAT
 from curation.exports.manifest import MANIFEST_FILE, file_entry, manifest
 from curation.exports.maps import MapImage, read_map
 from curation.exports.splits import assign_splits
-from curation.network.build import GRAPH_FILE, check_fresh
+from curation.network.build import GRAPH_FILE, check_fresh, load_network, read_station_list
 from curation.questions.records import load_questions
+from curation.questions.vocabulary import check_names, city_vocabulary
 from curation.scoring.ground_truth import GroundTruth, dumps
 from curation.scoring.run import ground_truths
 
@@ -53,6 +54,10 @@ class ExportOptions:
     max_pixels: int | None = None
     allow_missing_images: bool = False
     curriculum: bool = False
+    names: str | None = None
+    """The questions' name vocabulary (`map` / `benchmark`); None: whatever they were generated with."""
+    figure: str = "base64"
+    """How the `reasonmap` adapter stores each map: `base64` (as the benchmark ships it) or `path`."""
 
 
 def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, options: ExportOptions,
@@ -68,9 +73,12 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     options.formats = list(dict.fromkeys(options.formats))
     out = out.resolve()
     _check_target(out)
+    if options.figure not in adapters.FIGURES:
+        raise MapcurateError(f"unknown --figure {options.figure}; choose from {', '.join(adapters.FIGURES)}")
     rows = load_questions(questions)
     if not rows:
         raise SourceError("no questions to export", questions)
+    options.names = _vocabulary(rows, options.names, questions)
     cities = {slug: load_city(slug, cities_root) for slug in sorted({r["city"] for r in rows})}
     progress("maps")
     maps, missing = _maps(cities, data_root, options)
@@ -98,7 +106,10 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
             adapters.hf(export, staging, order, options.name)
         for name in options.formats:
             progress(name)
-            FORMATS[name](export, staging, order, options.name)
+            extra: dict[str, Any] = {}
+            if name == "reasonmap":
+                extra = {"metro": _metro(cities, graphs, data_root, options.names), "figure": options.figure}
+            FORMATS[name](export, staging, order, options.name, **extra)
         document = manifest(staging, export, cities, splits, missing, options)
         card = staging / CARD_FILE
         write_bytes_atomic(card, dataset_card(export, document, options).encode("utf-8"))
@@ -112,6 +123,33 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return document
+
+
+def _vocabulary(rows: list[dict[str, Any]], asked: str | None, questions: Path) -> str:
+    """The questions' one name vocabulary; an export cannot rename what question texts and gold answers say."""
+    found = sorted({str(row["names"]) for row in rows})
+    if len(found) > 1:
+        raise SourceError(f"these questions mix name vocabularies ({', '.join(found)}): export each on its own",
+                          questions)
+    if asked is not None:
+        check_names(asked)
+        if asked != found[0]:
+            raise SourceError(f"these questions use --names {found[0]}, not {asked}: the names are inside question "
+                              f"texts and gold answers, so regenerate them with `mapcurate gen-questions --names "
+                              f"{asked}` and export those", questions)
+    return found[0]
+
+
+def _metro(cities: dict[str, City], graphs: Path, data_root: Path,
+           names: str | None) -> dict[str, dict[str, list[str]]]:
+    """Each city's metro data (line → stations) in vocabulary `names`: the `reasonmap` adapter's `json`."""
+    vocabulary = check_names(names or "map")
+    metro = {}
+    for slug, city in cities.items():
+        network = load_network(graphs / slug / GRAPH_FILE)
+        raw = read_station_list(city.source_path("stations", data_root)) if "stations" in city.sources else None
+        metro[slug] = city_vocabulary(network, vocabulary, raw).metro
+    return metro
 
 
 def _text(truth: GroundTruth | str) -> str:

@@ -42,11 +42,20 @@ def hf_features(schema: pa.Schema, images: Sequence[str] = ()) -> dict[str, obje
     for field in schema:
         if field.name in images:
             features[field.name] = {"_type": "Image"}
-        elif field.type in _VALUE_TYPES:
-            features[field.name] = {"dtype": _VALUE_TYPES[field.type], "_type": "Value"}
         else:
-            raise ValueError(f"column {field.name}: no datasets feature for {field.type}")
+            features[field.name] = _feature(field.name, field.type)
     return features
+
+
+def _feature(name: str, kind: pa.DataType) -> object:
+    """A value, a struct (a dict of features) or a list (`[feature]`: a list of items, as `datasets` reads it)."""
+    if kind in _VALUE_TYPES:
+        return {"dtype": _VALUE_TYPES[kind], "_type": "Value"}
+    if pa.types.is_struct(kind):
+        return {kind.field(i).name: _feature(name, kind.field(i).type) for i in range(kind.num_fields)}
+    if pa.types.is_list(kind):
+        return [_feature(name, kind.value_type)]
+    raise ValueError(f"column {name}: no datasets feature for {kind}")
 
 
 def write_parquet(path: Path, table: pa.Table, images: Sequence[str] = ()) -> None:

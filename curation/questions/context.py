@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from curation.network.model import Network
-from curation.questions.difficulty import map_level
+from curation.questions.difficulty import interchange_stations, map_level
+from curation.questions.vocabulary import Names, Vocabulary, city_vocabulary
 from curation.routing import Router
 
 
@@ -15,10 +16,15 @@ class CityContext:
     """One city prepared for question generation."""
 
     network: Network
+    names: Names = "map"
+    raw: dict[str, list[str]] | None = None
+    """The city's station list as read (the `benchmark` vocabulary's strings), if it has one."""
     router: Router = field(init=False)
 
     def __post_init__(self) -> None:
-        self.router = Router(self.network)
+        # The benchmark's rule compares a block's arrival and the next departure as strings: in its vocabulary
+        # the gold routes ride, never walk between two differently named stations of a complex.
+        self.router = Router(self.network, walks=self.names != "benchmark")
 
     @cached_property
     def language(self) -> str:
@@ -31,7 +37,8 @@ class CityContext:
 
     @cached_property
     def transfer_station_count(self) -> int:
-        return len(self.network.transfer_stations)
+        """Interchanges: stations where lines meet, not stops on shared track (`city_transfer_count`)."""
+        return len(interchange_stations(self.network))
 
     @cached_property
     def station_ids(self) -> list[str]:
@@ -41,11 +48,16 @@ class CityContext:
     def line_ids(self) -> list[str]:
         return sorted(self.network.lines)
 
-    def station_name(self, sid: str) -> str:
-        """Display name in the map's language, with what tells same-named stations apart."""
+    def station_name(self, sid: str, line: str | None = None) -> str:
+        """The station in the chosen vocabulary (on `line`: that line's spelling), with what tells
+        same-named stations apart."""
         station = self.network.stations[sid]
-        name = station.names.get(self.language) or next(iter(station.names.values()))
+        name = self.vocabulary.station(sid, line)
         return f"{name} ({station.disambiguation})" if station.disambiguation else name
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return city_vocabulary(self.network, self.names, self.raw)
 
     def line_phrase(self, lid: str) -> str:
         """The line inside a sentence: New York's bare `A` or `7` reads `the A train`."""
@@ -53,6 +65,5 @@ class CityContext:
         return f"the {name} train" if len(name) <= 2 and name.isascii() else name
 
     def line_name(self, lid: str) -> str:
-        """The line as the map labels it: in the city's first language that names it (Linha Azul, M2, 3号线)."""
-        names = self.network.lines[lid].names
-        return next((names[lang] for lang in self.network.languages if lang in names), names["en"])
+        """The line in the chosen vocabulary (`map`: as the map labels it, Linha Azul, M2, 3号线)."""
+        return self.vocabulary.lines[lid]

@@ -32,6 +32,7 @@ from curation.questions.difficulty import (
     scoring_weight,
 )
 from curation.questions.records import GENERATOR_VERSION, Question, question_id
+from curation.questions.vocabulary import Names
 
 
 @dataclass(frozen=True)
@@ -87,10 +88,12 @@ def parse_quota(text: str) -> tuple[int, int, int]:
 
 def generate_city(network: Network, *, seed: int = 0, families: list[str] | None = None,
                   per_map: dict[str, int] | None = None, quota: tuple[int, int, int] = DEFAULT_QUOTA,
-                  skip: list[str] | None = None) -> CityQuestions:
+                  skip: list[str] | None = None, names: Names = "map",
+                  raw: dict[str, list[str]] | None = None) -> CityQuestions:
     """Every requested family for one city, with deterministic randomness from `seed`.
 
-    `skip` names families the city's manifest rules out (its map draws what the source lacks).
+    `skip` names families the city's manifest rules out (its map draws what the source lacks);
+    `names` the vocabulary (`curation.questions.vocabulary`), `raw` the city's station list it reads.
     """
     requested = families or list(FAMILIES)
     chosen = [name for name in requested if name not in (skip or [])]
@@ -98,7 +101,7 @@ def generate_city(network: Network, *, seed: int = 0, families: list[str] | None
     if unknown:
         raise MapcurateError(f"unknown question families: {', '.join(unknown)} (known: {', '.join(FAMILIES)})")
     counts = {name: (per_map or {}).get(name, FAMILIES[name].per_map) for name in chosen}
-    ctx = CityContext(network)
+    ctx = CityContext(network, names=names, raw=raw)
     result = CityQuestions(city=network.city, questions=[], requested=dict(counts), produced={},
                            map_level=MAP_LEVELS[ctx.map_level],
                            skipped=[name for name in requested if name in (skip or [])])
@@ -150,9 +153,9 @@ def label_draft(ctx: CityContext, family: str, draft: Draft, seed: int) -> Quest
         answer_text=draft.answer_text,
         alternatives=canonical_json(draft.alternatives),
         station_1_id=draft.station_1,
-        station_1=ctx.station_name(draft.station_1) if draft.station_1 else None,
+        station_1=draft.station_1_name or (ctx.station_name(draft.station_1) if draft.station_1 else None),
         station_2_id=draft.station_2,
-        station_2=ctx.station_name(draft.station_2) if draft.station_2 else None,
+        station_2=draft.station_2_name or (ctx.station_name(draft.station_2) if draft.station_2 else None),
         difficulty_question=QUESTION_LEVELS[level],
         difficulty_map=MAP_LEVELS[ctx.map_level],
         weight=scoring_weight(level if is_route else None, ctx.map_level),
@@ -163,5 +166,6 @@ def label_draft(ctx: CityContext, family: str, draft: Draft, seed: int) -> Quest
         stage=FAMILIES[family].stage,
         seed=seed,
         generator_version=GENERATOR_VERSION,
+        names=ctx.names,
     )
 

@@ -47,6 +47,8 @@ class Question:
     stage: int
     seed: int
     generator_version: str
+    names: str = "map"
+    """The name vocabulary of the texts and answers: `map` or `benchmark` (`curation.questions.vocabulary`)."""
 
 
 _FIELDS: list[pa.Field[Any]] = [
@@ -74,6 +76,7 @@ _FIELDS: list[pa.Field[Any]] = [
     pa.field("stage", pa.int8(), nullable=False),
     pa.field("seed", pa.int64(), nullable=False),
     pa.field("generator_version", pa.string(), nullable=False),
+    pa.field("names", pa.string(), nullable=False),
 ]
 SCHEMA = pa.schema(_FIELDS)
 assert [f.name for f in SCHEMA] == [f.name for f in fields(Question)]
@@ -117,6 +120,8 @@ def read_questions(path: Path) -> pa.Table:
         table = pq.read_table(path)
     except (OSError, pa.ArrowInvalid) as exc:
         raise SourceError(f"not a readable questions Parquet: {exc}", path) from exc
+    if "names" not in table.column_names:  # written before vocabularies existed: the map's names
+        table = table.append_column(SCHEMA.field("names"), pa.array(["map"] * table.num_rows, pa.string()))
     missing = [name for name in SCHEMA.names if name not in table.column_names]
     if missing:
         raise SourceError(f"not a questions Parquet: missing columns {', '.join(missing)}", path)
