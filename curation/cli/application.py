@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from curation import __version__
-from curation.cli import demo, export, network, questions, render, score, sources
+from curation.cli import audit, demo, export, network, questions, render, score, sources
 
 app = typer.Typer(
     name="mapcurate",
@@ -25,6 +25,7 @@ app.command("score")(score.score)
 app.command("export")(export.export)
 app.command("render")(render.render)
 app.command("overlay")(render.overlay)
+app.command("audit")(audit.audit)
 
 
 def _version(value: bool) -> None:

@@ -39,6 +39,8 @@ COMMANDS: dict[str, list[str]] = {
     "overlay-plain": ["overlay", "--city", PLAIN, "--graphs", "out"],
     "render-city": ["render", "--city", PLAIN, "--graphs", "out", "--out", "rerendered"],
     "fetch": ["fetch-sources", "--city", PLAIN, "--mirror", "mirror", "--force"],
+    "audit": ["audit", "--questions", "bench.parquet", "--graphs", "out", "--out", "out/audit"],
+    "audit-plus": ["audit", "--questions", "bench.parquet", "--plus", "--graphs", "out", "--out", "out/audit"],
 }
 Fault = Callable[[Workspace], Path | str]
 
@@ -210,6 +212,16 @@ def _change_pinned_stations(ws: Workspace) -> Path:
                                                 enumerate(d.items())})
 
 
+def _bench(ws: Workspace, plus: bool, change: Callable[[dict], dict] = lambda r: r) -> Path:
+    """plainville's questions in the benchmark's published layout (ReasonMap or ReasonMap-Plus), each row changed."""
+    from curation.network.build import load_network
+    from tests.audit.benchmark_layout import plus_rows, reasonmap_rows, write
+
+    network = load_network(ws.graph(PLAIN))
+    rows = plus_rows(network) if plus else reasonmap_rows(network)
+    return write([change(dict(r)) for r in rows], ws.root / "bench.parquet")
+
+
 def _mirror(ws: Workspace, kind: str) -> Path:
     target = ws.source(PLAIN, kind)
     return ws.mirror / target.relative_to(ws.data)
@@ -326,6 +338,18 @@ CASES = [
     Case("predictions-unknown-id", lambda ws: _predictions_lines(
         ws, lambda ls: [*ls, json.dumps({"id": "0000000000000000", "response": "x"})]), ("score",),
          r"1 prediction\(s\) for question ids not in the questions"),
+    # Benchmark Parquet read by audit.
+    Case("bench-truncated", lambda ws: _truncate(_bench(ws, False)), ("audit",), r"not a readable Parquet"),
+    Case("bench-not-parquet", lambda ws: _not_an_image(_bench(ws, True)), ("audit-plus",), r"not a readable Parquet"),
+    Case("bench-missing-column", lambda ws: _bench(ws, False, lambda r: {k: v for k, v in r.items() if k != "routes"}),
+         ("audit",), r"not a ReasonMap Parquet: missing columns routes"),
+    Case("bench-plus-missing-column", lambda ws: _bench(ws, True, lambda r: {k: v for k, v in r.items()
+                                                                             if k != "answer"}),
+         ("audit-plus",), r"not a ReasonMap-Plus Parquet: missing columns answer"),
+    Case("bench-unknown-city", lambda ws: _bench(ws, False, lambda r: {**r, "city": "atlantis"}) and "atlantis",
+         ("audit",), r"no graph\.json for 1 city of these rows"),
+    Case("bench-city-escapes", lambda ws: _bench(ws, True, lambda r: {**r, "city": "../plainville"}),
+         ("audit-plus",), r"row 0: city '\.\./plainville' is not a city slug"),
     # Sources fetched from a mirror.
     Case("fetch-truncated-pinned", lambda ws: _truncate(_mirror(ws, "stations")), ("fetch",),
          r"sha256 mismatch"),
