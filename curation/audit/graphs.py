@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from curation.errors import SourceError
-from curation.network.build import GRAPH_FILE, load_network
+from curation.network.build import GRAPH_FILE, load_network, require_graphs
 from curation.network.model import Network
 from curation.questions.difficulty import MAP_LEVELS, interchange_stations, map_level
 from curation.routing import Route, Router
@@ -77,10 +76,5 @@ class CityGraph:
 
 def load_graphs(cities: list[str], graphs: Path) -> dict[str, CityGraph]:
     """The graph of every city named, or one error listing the cities without one."""
-    absent = [city for city in cities if not (graphs / city / GRAPH_FILE).is_file()]
-    if absent:
-        shown = ", ".join(absent[:8]) + (", …" if len(absent) > 8 else "")
-        noun = "city" if len(absent) == 1 else "cities"
-        raise SourceError(f"no graph.json for {len(absent)} {noun} of these rows ({shown}): build them "
-                          f"(`mapcurate build-graph --all --out {graphs}`) or pass --graphs", graphs)
+    require_graphs(cities, graphs, "these rows")
     return {city: CityGraph(load_network(graphs / city / GRAPH_FILE)) for city in cities}

@@ -203,6 +203,16 @@ def load_network(path: Path | str) -> Network:
     return network
 
 
+def require_graphs(cities: list[str], graphs: Path, of: str) -> None:
+    """Raise one `SourceError` listing the cities (of `of`: "these questions", "these rows") without a graph."""
+    absent = [city for city in cities if not (graphs / city / GRAPH_FILE).is_file()]
+    if absent:
+        shown = ", ".join(absent[:8]) + (", …" if len(absent) > 8 else "")
+        noun = "city" if len(absent) == 1 else "cities"
+        raise SourceError(f"no graph.json for {len(absent)} {noun} of {of} ({shown}): build them "
+                          f"(`mapcurate build-graph --all --out {graphs}`) or pass --graphs", graphs)
+
+
 def stale_sources(city: City, data_root: Path, recorded: dict[str, Any]) -> list[str]:
     """The source kinds (station list, annotation) whose file changed since a graph recorded its sha256.
 

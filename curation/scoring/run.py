@@ -17,7 +17,7 @@ from typing import Any
 
 from curation.atomic import unique_keys, write_bytes_atomic, write_json_atomic
 from curation.errors import OutputError, SourceError
-from curation.network.build import GRAPH_FILE, load_network
+from curation.network.build import GRAPH_FILE, load_network, require_graphs
 from curation.scoring.ground_truth import KIND_BY_FAMILY, NEEDS_LEXICON, GroundTruth, ground_truth
 from curation.scoring.lexicon import lexicon_from_network
 from curation.scoring.reward import RewardConfig
@@ -32,12 +32,7 @@ def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, GroundT
     """Ground truth per question id: the row's own, or built with the city's lexicon."""
     needed = sorted({r["city"] for r in rows if not r.get("ground_truth")
                      and KIND_BY_FAMILY.get(r["family"]) in NEEDS_LEXICON})
-    absent = [city for city in needed if not (graphs / city / GRAPH_FILE).is_file()]
-    if absent:
-        shown = ", ".join(absent[:8]) + (", …" if len(absent) > 8 else "")
-        cities = "city" if len(absent) == 1 else "cities"
-        raise SourceError(f"no graph.json for {len(absent)} {cities} of these questions ({shown}): build them "
-                          f"(`mapcurate build-graph --all --out {graphs}`) or pass --graphs", graphs)
+    require_graphs(needed, graphs, "these questions")
     lexicons = {city: lexicon_from_network(load_network(graphs / city / GRAPH_FILE)) for city in needed}
     truths: dict[str, GroundTruth | str] = {}
     for row in rows:
