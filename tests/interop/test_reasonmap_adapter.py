@@ -147,13 +147,11 @@ def test_benchmark_names_are_accepted_with_full_map_score(workspace: dict[str, A
     print(_report(table, "benchmark"))
     assert len(table) >= 28  # the cities with route questions (Sydney's and KL's are skipped by their manifests)
     for city, forms in table.items():
-        unanswerable = forms["unanswerable"][0]
         for form in ("short", "long"):
             n, ok, full = forms[form]
             assert ok == full, f"{city} {form}: accepted without the full map score"
-            assert ok + unanswerable == n, f"{city} {form}: {n - ok - unanswerable} gold answers rejected"
-    pairs = sum(f["short"][0] for f in table.values())
-    assert sum(f["unanswerable"][0] for f in table.values()) <= 0.02 * pairs  # Beijing 西单, New York's spellings
+            assert ok == n, f"{city} {form}: {n - ok} gold answers rejected ({forms['unanswerable'][0]} of " \
+                            "them with no optimal route the rule could accept)"
 
 
 def test_map_names_share_is_measured(workspace: dict[str, Any]) -> None:
