@@ -12,9 +12,11 @@ from curation.questions.templates import MIN_TRANSFERS, boxed
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     by_level: list[list[tuple[str, str, int]]] = [[], [], []]
+    partners = ctx.network.walk_partners()  # two stations of one complex are a walk apart, as in planning
     for a in ctx.station_ids:
         for b, legs in ctx.router.fewest_legs(a).items():
-            by_level[question_level(legs - 1)].append((a, b, legs - 1))
+            if b not in partners.get(a, ()):
+                by_level[question_level(legs - 1)].append((a, b, legs - 1))
     chosen = spread(rng, [rng.sample(level, min(len(level), count)) for level in by_level], count)
     return [
         Draft(type="MinTransfers", template="min_transfers",
