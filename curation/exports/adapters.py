@@ -4,8 +4,8 @@
   row group, see `parquet_io`), for `datasets.load_dataset("parquet", data_files=…)`;
 - `reasonmap`: the benchmark's own layout, which its evaluator reads unchanged — `reasonmap/<split>.parquet`
   (one row per station pair: `json`, `question_short`/`_long`, `figure` as base64, `routes` as its
-  reference-route mapping …) and `reasonmap_plus/<split>.parquet` (detail questions, `answer` as the
-  benchmark's integer);
+  reference-route mapping …) and `reasonmap_plus/<split>.parquet` (the detail types the benchmark asks,
+  Counting1-3 and TorF1-2, `answer` as its integer; mapcurate's own families are in the other formats);
 - `sharegpt`: LLaMA-Factory `sharegpt/<split>.json` and `dataset_info.json` (one `<image>` per image);
 - `verl` / `easyr1`: RL Parquet whose reward columns carry the full ground truth;
 - `vlmevalkit`: one TSV per split, each map's base64 once, later rows naming that row's index.
@@ -33,6 +33,7 @@ import pyarrow as pa
 from curation.atomic import write_bytes_atomic
 from curation.exports.canonical import QUESTION_SCHEMA, CanonicalExport
 from curation.exports.parquet_io import write_parquet, write_with_images
+from curation.questions.generator import FAMILIES
 
 IMAGES_DIR = "images"
 IMAGE_TOKEN = "<image>"
@@ -197,7 +198,7 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
                  "city_transfer_count": r["city_transfer_count"], "question_transfer_count": None, "id": r["id"],
                  "family": r["family"], "answer_text": _plain_answer(r), "weight": r["weight"], "names": r["names"],
                  "map_id": r["map_id"], "split": split}
-                for r in rows if r["family"] != "planning"]
+                for r in rows if r["family"] != "planning" and FAMILIES[r["family"]].benchmark]
         for folder, data, schema in (("reasonmap", table, reasonmap_schema(width)),
                                      ("reasonmap_plus", plus, PLUS_SCHEMA)):
             path = out / folder / f"{split}.parquet"

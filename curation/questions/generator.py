@@ -37,22 +37,24 @@ from curation.questions.vocabulary import Names
 
 @dataclass(frozen=True)
 class Family:
-    """A question family: its module, curriculum stage and default count per map."""
+    """A question family: its module, curriculum stage, default count per map and whether the benchmark
+    (ReasonMap or ReasonMap-Plus) asks it (only those go into its own layout, `reasonmap` / `reasonmap_plus`)."""
 
     module: ModuleType
     stage: int
     per_map: int
+    benchmark: bool = False
 
 
 # Curriculum stages (RewardMap): 1 judgement, 2 counting, 3 local counting along a line, 4 planning.
 # Default counts follow ReasonMap (40 route pairs, 20:15:5) and ReasonMap-Plus per map.
 FAMILIES: dict[str, Family] = {
-    "planning": Family(planning, 4, 40),
-    "counting1": Family(counting1, 3, 35),
-    "counting2": Family(counting2, 2, 32),
-    "counting3": Family(counting3, 2, 1),
-    "torf1": Family(torf1, 1, 35),
-    "torf2": Family(torf2, 1, 31),
+    "planning": Family(planning, 4, 40, benchmark=True),
+    "counting1": Family(counting1, 3, 35, benchmark=True),
+    "counting2": Family(counting2, 2, 32, benchmark=True),
+    "counting3": Family(counting3, 2, 1, benchmark=True),
+    "torf1": Family(torf1, 1, 35, benchmark=True),
+    "torf2": Family(torf2, 1, 31, benchmark=True),
     "terminus": Family(terminus, 3, 10),
     "next_stop": Family(next_stop, 3, 10),
     "min_transfers": Family(min_transfers, 2, 10),
