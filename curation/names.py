@@ -18,7 +18,7 @@ _MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (TRANSFER, re.compile(r"\s*[（(]\s*(?:换乘站|Transfer Station)\s*[）)]", re.IGNORECASE)),
     (BRANCH_START, re.compile(r"\s*[（(]\s*(?:支线起始站|Branch-starting Station)\s*[）)]", re.IGNORECASE)),
 )
-_PARENTHETICAL = re.compile(r"\s*[（(][^（()）]*[）)]")
+PARENTHETICAL = re.compile(r"\s*[（(][^（()）]*[）)]")
 _SPACES = re.compile(r"\s+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -63,12 +63,12 @@ def match_key(name: str) -> str:
 
 def without_parentheticals(name: str) -> str:
     """`桐木岭（省委党校）站` → `桐木岭站`; `Waitematā (Britomart) Station` → `Waitematā Station`."""
-    return _SPACES.sub(" ", _PARENTHETICAL.sub("", name)).strip()
+    return _SPACES.sub(" ", PARENTHETICAL.sub("", name)).strip()
 
 
 def parentheticals(name: str) -> list[str]:
     """The texts inside parentheses (full- or half-width) of a name."""
-    return [m.group(0).strip(" （()）") for m in _PARENTHETICAL.finditer(name)]
+    return [m.group(0).strip(" （()）") for m in PARENTHETICAL.finditer(name)]
 
 
 def has_cjk(text: str) -> bool:

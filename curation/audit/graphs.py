@@ -54,15 +54,15 @@ class CityGraph:
             index in self.lexicon.strict.get(station_key(name), ())
             or any(index in self.lexicon.loose.get(k, ()) for k in loose_station_keys(name)))
 
-    @property
+    @cached_property
     def map_level(self) -> str:
         return MAP_LEVELS[map_level(self.network)]
 
-    @property
+    @cached_property
     def line_count(self) -> int:
         return len(self.network.lines)
 
-    @property
+    @cached_property
     def transfer_count(self) -> int:
         return len(interchange_stations(self.network))
 

@@ -23,7 +23,6 @@ import base64
 import csv
 import io
 import json
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ import pyarrow as pa
 from curation.atomic import write_bytes_atomic
 from curation.exports.canonical import QUESTION_SCHEMA, CanonicalExport
 from curation.exports.parquet_io import write_parquet, write_with_images
+from curation.names import PARENTHETICAL
 from curation.questions.generator import FAMILIES
 
 IMAGES_DIR = "images"
@@ -116,7 +116,6 @@ _PLUS_COLUMNS: list[tuple[str, pa.DataType]] = [
 ]
 PLUS_SCHEMA = pa.schema(_PLUS_COLUMNS)
 FIGURES = ("base64", "path")
-_PAREN = re.compile(r"\s*[（(][^（()）]*[）)]")
 
 
 def reasonmap_schema(plans: int) -> pa.Schema:
@@ -128,7 +127,7 @@ def reasonmap_schema(plans: int) -> pa.Schema:
 def _reference_stop(name: str, country: str) -> str:
     """A stop as the benchmark's reference routes (a map service's) name it: no parentheticals and no
     generic suffix (`站` / ` Station`), which its evaluator appends before comparing."""
-    plain = _PAREN.sub("", name).strip() or name
+    plain = PARENTHETICAL.sub("", name).strip() or name
     suffix = "站" if country == "china" else " Station"
     return plain[: -len(suffix)] if plain.endswith(suffix) and len(plain) > len(suffix) else plain
 
@@ -145,12 +144,11 @@ def _routes(short: dict[str, Any]) -> list[list[dict[str, Any]]]:
     return [_plan(route, short["country"]) for route in routes]
 
 
-def _figure(export: CanonicalExport, row: dict[str, Any], figure: str) -> str | None:
-    if row["map_id"] is None:
-        return None
+def _figures(export: CanonicalExport, figure: str) -> dict[str, str]:
+    """Each map's `figure` cell, computed once per map: its PNG as base64, or (`path`) its image file."""
     if figure == "path":
-        return _image_path(export, row)
-    return base64.b64encode(export.maps[row["map_id"]]["image"]["bytes"]).decode("ascii")
+        return {mid: f"{IMAGES_DIR}/{m['image']['path']}" for mid, m in export.maps.items()}
+    return {mid: base64.b64encode(m["image"]["bytes"]).decode("ascii") for mid, m in export.maps.items()}
 
 
 def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
@@ -163,6 +161,7 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
     repeats its own (the best score over them is unchanged) and `route_count` says how many are distinct.
     """
     paths = write_images(export, out) if figure == "path" else []
+    figures = _figures(export, figure)
     metro_text = {city: json.dumps(data, ensure_ascii=False) for city, data in (metro or {}).items()}
     for split, rows in export.questions.items():
         pairs: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
@@ -180,7 +179,7 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
                 "country": short["country"], "city": short["city"], "json": metro_text.get(short["city"]),
                 "question_short": short["question"], "question_long": long_["question"],
                 "station_1": short["station_1"], "station_2": short["station_2"],
-                "figure": _figure(export, short, figure),
+                "figure": figures.get(short["map_id"] or ""),
                 "difficulty_city": short["difficulty_map"], "difficulty_question": short["difficulty_question"],
                 "city_line_count": short["city_line_count"], "city_transfer_count": short["city_transfer_count"],
                 "question_transfer_count": short["question_transfer_count"], "id": short["id"],
@@ -193,7 +192,7 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
                  for plans, data in planning]
         plus = [{"country": r["country"], "city": r["city"], "type": r["type"], "question": r["question"],
                  "answer": _plus_answer(r), "station_1": r["station_1"], "station_2": r["station_2"],
-                 "figure": _figure(export, r, figure), "json": metro_text.get(r["city"]),
+                 "figure": figures.get(r["map_id"] or ""), "json": metro_text.get(r["city"]),
                  "difficulty_city": r["difficulty_map"], "city_line_count": r["city_line_count"],
                  "city_transfer_count": r["city_transfer_count"], "question_transfer_count": None, "id": r["id"],
                  "family": r["family"], "answer_text": _plain_answer(r), "weight": r["weight"], "names": r["names"],

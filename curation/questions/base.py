@@ -24,8 +24,6 @@ class Draft:
     station_1: str | None = None
     station_2: str | None = None
     transfers: int | None = None
-    station_1_name: str | None = None  # the endpoints' names when the family chose a spelling
-    station_2_name: str | None = None
 
 
 def sample(rng: random.Random, pool: Sequence[T], count: int) -> list[T]:

@@ -27,18 +27,19 @@ class CityContext:
         self.router = Router(self.network, walks=self.names != "benchmark")
 
     @cached_property
-    def language(self) -> str:
-        """The map's language: Chinese for the Chinese cities, English elsewhere."""
-        return "zh" if self.network.languages[:1] == ["zh"] else "en"
-
-    @cached_property
     def map_level(self) -> int:
-        return map_level(self.network)
+        return map_level(self.network, self.transfer_station_count)
 
     @cached_property
     def transfer_station_count(self) -> int:
         """Interchanges: stations where lines meet, not stops on shared track (`city_transfer_count`)."""
         return len(interchange_stations(self.network))
+
+    @cached_property
+    def walk_partners(self) -> dict[str, tuple[str, ...]]:
+        """Station → the other stations of its complex: a walk apart, so never asked as a pair (in every
+        vocabulary, whether or not its router walks)."""
+        return self.network.walk_partners()
 
     @cached_property
     def station_ids(self) -> list[str]:
@@ -48,11 +49,10 @@ class CityContext:
     def line_ids(self) -> list[str]:
         return sorted(self.network.lines)
 
-    def station_name(self, sid: str, line: str | None = None) -> str:
-        """The station in the chosen vocabulary (on `line`: that line's spelling), with what tells
-        same-named stations apart."""
+    def station_name(self, sid: str) -> str:
+        """The station in the chosen vocabulary, with what tells same-named stations apart."""
         station = self.network.stations[sid]
-        name = self.vocabulary.station(sid, line)
+        name = self.vocabulary.stations[sid]
         return f"{name} ({station.disambiguation})" if station.disambiguation else name
 
     @cached_property

@@ -70,9 +70,11 @@ def _lines_meet(neighbours: list[set[str]]) -> bool:
     return any(not (a <= b or b <= a) for i, a in enumerate(neighbours) for b in neighbours[i + 1:])
 
 
-def map_level(network: Network) -> int:
-    """0 easy, 1 middle, 2 hard."""
-    interchanges, lines = len(interchange_stations(network)), len(network.lines)
+def map_level(network: Network, interchanges: int | None = None) -> int:
+    """0 easy, 1 middle, 2 hard (`interchanges`: the count of `interchange_stations`, if known)."""
+    lines = len(network.lines)
+    if interchanges is None:
+        interchanges = len(interchange_stations(network))
     if lines <= EASY_MAX_LINES and interchanges <= EASY_MAX_INTERCHANGES:
         return 0
     if lines >= HARD_MIN_LINES and interchanges >= HARD_MIN_INTERCHANGES:

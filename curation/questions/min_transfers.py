@@ -12,7 +12,7 @@ from curation.questions.templates import MIN_TRANSFERS, boxed
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     by_level: list[list[tuple[str, str, int]]] = [[], [], []]
-    partners = ctx.network.walk_partners()  # two stations of one complex are a walk apart, as in planning
+    partners = ctx.walk_partners
     for a in ctx.station_ids:
         for b, legs in ctx.router.fewest_legs(a).items():
             if b not in partners.get(a, ()):

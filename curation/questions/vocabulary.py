@@ -49,21 +49,15 @@ def benchmark_station(source: str) -> str:
 class Vocabulary:
     """Line and station names of one city in one vocabulary, and its metro data (line → stations)."""
 
-    kind: Names
     lines: dict[str, str]
     stations: dict[str, str]
-    on_line: dict[tuple[str, str], str] = field(default_factory=dict)
     metro: dict[str, list[str]] = field(default_factory=dict)
-
-    def station(self, sid: str, line: str | None = None) -> str:
-        """The station's name (one spelling on every line, `line` notwithstanding)."""
-        return self.stations[sid]
 
 
 def map_vocabulary(network: Network, line_name: dict[str, str], station_name: dict[str, str]) -> Vocabulary:
     """The display names; metro data lists each line's stations once, in riding order."""
     metro = {line_name[lid]: [station_name[s] for s in network.lines[lid].station_ids] for lid in network.lines}
-    return Vocabulary(kind="map", lines=dict(line_name), stations=dict(station_name), metro=metro)
+    return Vocabulary(lines=dict(line_name), stations=dict(station_name), metro=metro)
 
 
 def benchmark_vocabulary(network: Network, raw: dict[str, list[str]] | None,
@@ -79,18 +73,19 @@ def benchmark_vocabulary(network: Network, raw: dict[str, list[str]] | None,
     on_line: dict[tuple[str, str], str] = {}
     entry_station: dict[tuple[str, str], str] = {}  # (line key, source entry) -> station id
     if raw is not None:
+        spelt_as = {sid: {match_key(benchmark_station(n)) for n in (*s.source_names, *s.names.values())}
+                    for sid, s in network.stations.items()}
         for key, entries in raw.items():
             if key not in by_key:
                 continue
             lid = by_key[key]
             members = network.lines[lid].station_ids
             for entry in entries:
-                spelt = match_key(benchmark_station(entry))
+                clean = benchmark_station(entry)
+                spelt = match_key(clean)
                 for sid in members:
-                    station = network.stations[sid]
-                    if entry in station.source_names or spelt in {
-                            match_key(benchmark_station(n)) for n in (*station.source_names, *station.names.values())}:
-                        on_line.setdefault((sid, lid), benchmark_station(entry))
+                    if spelt in spelt_as[sid]:
+                        on_line.setdefault((sid, lid), clean)
                         entry_station.setdefault((key, entry), sid)
     stations = {}
     for sid, station in network.stations.items():
@@ -107,7 +102,7 @@ def benchmark_vocabulary(network: Network, raw: dict[str, list[str]] | None,
     else:
         metro = {lines[lid]: [stations[s] for s in network.lines[lid].station_ids]
                  for lid in network.lines}
-    return Vocabulary(kind="benchmark", lines=lines, stations=stations, on_line=on_line, metro=metro)
+    return Vocabulary(lines=lines, stations=stations, metro=metro)
 
 
 def _doubled_suffix(name: str) -> bool:
