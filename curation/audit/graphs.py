@@ -39,12 +39,6 @@ class CityGraph:
                     found.setdefault(fold(name), set()).add(index)
         return found
 
-    @cached_property
-    def walks(self) -> set[tuple[int, int]]:
-        """Pairs of stations (lexicon indices) the map joins by a walkway: a hand-over between them is valid."""
-        index = self.lexicon.station_index
-        return {(index[a], index[b]) for a, others in self.network.walk_partners().items() for b in others}
-
     def may_name(self, name: str | None, index: int, line: int | None = None) -> bool:
         """Whether `name` names station `index`: resolves to it, or is a name it shares with others."""
         found = resolve.station(self.lexicon, name, line)

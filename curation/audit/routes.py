@@ -110,8 +110,7 @@ def _plan(plan: str, sections: list[Section], start: int | None, end: int | None
         rides.append(ride)
     for number in range(len(sections) - 1):
         arrival, departure = stops[number][1], stops[number + 1][0]
-        if arrival is not None and departure is not None and arrival != departure \
-                and (arrival, departure) not in graph.walks:
+        if arrival is not None and departure is not None and not graph.lexicon.hands_over(arrival, departure):
             found.append(Defect("handover-broken", {"plan": plan, "section": number,
                                                     "arrival_stop": sections[number].arrival_stop,
                                                     "next_departure_stop": sections[number + 1].departure_stop}))

@@ -24,7 +24,7 @@ from curation.cli.common import (
 )
 from curation.cli.tables import plural
 from curation.errors import MapcurateError, OutputError, SourceError
-from curation.network.build import GRAPH_FILE, check_fresh, load_network, read_station_list
+from curation.network.build import GRAPH_FILE, check_fresh, city_station_list, load_network
 from curation.network.model import Network
 from curation.questions.generator import DEFAULT_QUOTA, FAMILIES, CityQuestions, generate_city, parse_quota
 from curation.questions.records import write_questions
@@ -72,7 +72,7 @@ def gen_questions(
     root = data_root_or_default(data_root)
     networks = [_load_graph(graphs, c, root) for c in cities]
     skips = {c.slug: c.question_skips.get("skip", []) for c in cities}
-    raws = {c.slug: _station_list(c, root) for c in cities} if vocabulary == "benchmark" else {}
+    raws = {c.slug: city_station_list(c, root) for c in cities} if vocabulary == "benchmark" else {}
     target = questions_target(out or graphs, None if all_cities else cities[0].slug)
     results = []
     with progress_bar(MofNCompleteColumn(), show=len(networks) > 1) as progress:
@@ -90,11 +90,6 @@ def gen_questions(
         console.print(f"[yellow]short:[/] {escape(note)}")
     console.print(f"wrote {plural(len(questions), 'question')} to {escape(str(target))} (seed {seed}, "
                   f"{vocabulary} names)")
-
-
-def _station_list(city: City, data_root: Path) -> dict[str, list[str]] | None:
-    """The city's station list (the benchmark vocabulary's strings); None for a city without one."""
-    return read_station_list(city.source_path("stations", data_root)) if "stations" in city.sources else None
 
 
 def _load_graph(graphs: Path, city: City, data_root: Path) -> Network:

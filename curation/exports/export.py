@@ -26,7 +26,7 @@ from curation.exports.manifest import FORMAT as EXPORT_FORMAT
 from curation.exports.manifest import MANIFEST_FILE, file_entry, manifest
 from curation.exports.maps import MapImage, read_map
 from curation.exports.splits import assign_splits
-from curation.network.build import GRAPH_FILE, check_fresh, load_network, read_station_list
+from curation.network.build import GRAPH_FILE, check_fresh, city_station_list, load_network
 from curation.questions.records import load_questions
 from curation.questions.vocabulary import check_names, city_vocabulary
 from curation.scoring.ground_truth import GroundTruth, dumps
@@ -147,7 +147,7 @@ def _metro(cities: dict[str, City], graphs: Path, data_root: Path,
     metro = {}
     for slug, city in cities.items():
         network = load_network(graphs / slug / GRAPH_FILE)
-        raw = read_station_list(city.source_path("stations", data_root)) if "stations" in city.sources else None
+        raw = city_station_list(city, data_root)
         metro[slug] = city_vocabulary(network, vocabulary, raw).metro
     return metro
 

@@ -49,6 +49,11 @@ def read_station_list(path: Path) -> dict[str, list[str]]:
     return parse_station_list(path.read_bytes(), path)
 
 
+def city_station_list(city: City, data_root: Path) -> dict[str, list[str]] | None:
+    """The city's station list as read (the benchmark vocabulary's strings); None for a city without one."""
+    return read_station_list(city.source_path("stations", data_root)) if "stations" in city.sources else None
+
+
 def parse_station_list(content: bytes, path: Path) -> dict[str, list[str]]:
     """Parse the bytes of a ReasonMap station list read from `path` (named in errors)."""
     data = parse_json(decode_text(content, path), path,
@@ -213,7 +218,7 @@ def require_graphs(cities: list[str], graphs: Path, of: str) -> None:
                           f"(`mapcurate build-graph --all --out {graphs}`) or pass --graphs", graphs)
 
 
-def stale_sources(city: City, data_root: Path, recorded: dict[str, Any]) -> list[str]:
+def _stale_sources(city: City, data_root: Path, recorded: dict[str, Any]) -> list[str]:
     """The source kinds (station list, annotation) whose file changed since a graph recorded its sha256.
 
     Only a file the manifest still names the same way is compared (a graph built from another declaration,
@@ -233,7 +238,7 @@ def stale_sources(city: City, data_root: Path, recorded: dict[str, Any]) -> list
 def check_fresh(city: City, data_root: Path, recorded: dict[str, Any], graph: Path, then: str = "") -> None:
     """Refuse a graph built from sources that have changed since (a failed rebuild leaves the old graph in
     place): raise `SourceError` naming the graph, what changed and the command that rebuilds it."""
-    stale = stale_sources(city, data_root, recorded)
+    stale = _stale_sources(city, data_root, recorded)
     if stale:
         raise SourceError(f"{city.slug}'s {' and '.join(_SOURCE_NAMES.get(k, k) for k in stale)} changed since this "
                           f"graph was built: run `mapcurate build-graph --city {city.slug}` again{then}", graph)
