@@ -81,9 +81,7 @@ def fetch_city(city: City, data_root: Path, *, kinds: tuple[str, ...] = ("statio
             try:
                 results.append(_fetch_source(city.slug, source, target, mirror, force, timeout, progress))
             except OSError as exc:
-                scratch = exc.filename is not None and Path(exc.filename).name.startswith(f".{target.name}.")
-                named = target if scratch else exc.filename or target
-                raise FetchError(f"cannot write: {exc.strerror or exc}", named) from exc
+                raise FetchError(f"cannot write: {exc.strerror or exc}", exc.filename or target) from exc
         except FetchError as exc:
             if not keep_going:
                 raise
@@ -107,7 +105,10 @@ def _fetch_source(slug: str, source: Source, target: Path, mirror: str | None, f
 def _download(url: str, target: Path, expected: str | None, timeout: float, progress: Progress | None) -> str:
     created = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:  # named as the file that could not be written, never the scratch file
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as out:
@@ -118,11 +119,13 @@ def _download(url: str, target: Path, expected: str | None, timeout: float, prog
         os.chmod(tmp, 0o666 & ~current_umask())  # mkstemp makes 0600; a data root is meant to be shared
         os.replace(tmp, target)
         return actual
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
         for folder in created:  # deepest first: only the folders this download made, if still empty
             if folder.is_dir() and not any(folder.iterdir()):
                 folder.rmdir()
+        if isinstance(exc, OSError) and exc.filename in (None, tmp_name):  # a full disk: the file that did not fit
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
 
 
