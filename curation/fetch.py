@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import http.client
-import json
 import os
 import tempfile
 import urllib.error
@@ -18,6 +17,7 @@ from curation.atomic import current_umask
 from curation.cities import City, Source
 from curation.errors import FetchError, MapcurateError
 from curation.images import inspect_image
+from curation.text import decode_text, parse_json
 
 CHUNK = 1 << 20
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -165,7 +165,7 @@ def _check_content(downloaded: Path, target: Path) -> None:
         except MapcurateError as exc:
             raise FetchError(f"downloaded file is not a usable PNG image: {exc.message}", target) from exc
     elif target.suffix == ".json":
-        try:
-            json.loads(downloaded.read_bytes().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise FetchError(f"downloaded file is not valid JSON: {exc}", target) from exc
+        try:  # read as build-graph reads it (a byte-order mark allowed)
+            parse_json(decode_text(downloaded.read_bytes(), target), target)
+        except MapcurateError as exc:
+            raise FetchError(f"downloaded file is not valid JSON: {exc.message}", target) from exc

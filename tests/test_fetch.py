@@ -146,3 +146,16 @@ def test_a_data_root_that_is_a_file_is_one_line(runner, mirror, tmp_path):
     result = runner.invoke(app, ["fetch-sources", "--city", "miami", "--data-root", str(blocker), "--mirror", url])
     assert result.exit_code == 2
     assert all(line.startswith("error: ") for line in result.stderr.strip().splitlines())
+
+
+def test_an_unpinned_download_is_checked_as_build_graph_reads_it(tmp_path):
+    """A station list with a byte-order mark is JSON to build-graph, so to fetch-sources too; broken JSON is not."""
+    from curation.errors import FetchError
+    from curation.fetch import _check_content
+
+    downloaded, target = tmp_path / "part", tmp_path / "stations.json"
+    downloaded.write_bytes(b'\xef\xbb\xbf{"Line 1": ["A", "B"]}')
+    _check_content(downloaded, target)
+    downloaded.write_bytes(b'{"Line 1": ["A", "B"]')
+    with pytest.raises(FetchError, match="downloaded file is not valid JSON"):
+        _check_content(downloaded, target)
