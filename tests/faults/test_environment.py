@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.faults.workspace import ANNOTATED, PLAIN, Workspace, copy_workspace, snapshot
+from tests.faults.workspace import ANNOTATED, FOLDER, PLAIN, Workspace, copy_workspace, snapshot
 
 NOBODY = 65534
 KILLS = int(os.environ.get("MAPCURATE_FAULT_KILLS", "5"))  # kill points per writer
@@ -166,7 +166,8 @@ def units(command: Command, *states: State) -> list[tuple[str, ...]]:
     if not command.per_file:
         return list(command.units)
     every = sum(command.units, ())
-    return [(rel,) for rel in sorted({r for s in states for r in s if _inside(r, every) and not is_temp(r)})]
+    return [(rel,) for rel in sorted({r for s in states for r, h in s.items()
+                                      if _inside(r, every) and not is_temp(r) and h != FOLDER})]
 
 
 def part(state: State, unit: tuple[str, ...]) -> State:

@@ -12,9 +12,7 @@ import json
 import re
 import shutil
 import socketserver
-import struct
 import threading
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ import pytest
 from PIL import Image
 
 from tests.faults.workspace import ANNOTATED, PLAIN, Workspace, invoke, snapshot
+from tests.test_images import bomb_png
 
 # Every command, as a user would type it in the workspace (outputs overwrite the existing ones).
 COMMANDS: dict[str, list[str]] = {
@@ -53,7 +52,6 @@ class Case:
     fault: Fault  # breaks the workspace; returns the file (or text) the message must name
     commands: tuple[str, ...]
     message: str  # a regular expression the error line must match
-    exit_code: int = 2
 
 
 # --- how inputs get broken ------------------------------------------------------------------------------
@@ -94,12 +92,7 @@ def _flip_idat(path: Path) -> Path:
 
 def _bomb(path: Path) -> Path:
     """A valid PNG of ~100 KB that decodes to 30,000 × 30,000 pixels."""
-    width = height = 30_000
-    raw = zlib.compress(b"\x00" * (width // 8 + 1) * height, 9)
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", raw) + chunk(b"IEND", b""))
+    path.write_bytes(bomb_png())
     return path
 
 

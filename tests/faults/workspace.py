@@ -8,6 +8,7 @@ gold predictions and their scores, a mirror of the data root.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import shutil
@@ -25,6 +26,7 @@ from curation.cli import app
 
 ANNOTATED, PLAIN = "faultville", "plainville"
 UPSTREAM = "https://example.org/plainville"
+FOLDER = "folder"  # a folder's entry in a `snapshot`
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,10 @@ class Workspace:
         return self.root / "preds.jsonl"
 
 
-def invoke(ws: Workspace, args: Sequence[str], monkeypatch_chdir: bool = True) -> Result:
+def invoke(ws: Workspace, args: Sequence[str]) -> Result:
     """Run `mapcurate ARGS` in-process in the workspace (cwd and environment), stderr kept apart."""
-    import os
-
-    here = os.getcwd()
-    os.chdir(ws.root)
-    try:
+    with contextlib.chdir(ws.root):
         return CliRunner().invoke(app, list(args), env=ws.env)
-    finally:
-        os.chdir(here)
 
 
 def _ok(ws: Workspace, *args: str) -> None:
@@ -148,4 +144,6 @@ def snapshot(root: Path) -> dict[str, str]:
             state[key] = f"-> {path.readlink()}"
         elif path.is_file():
             state[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+        elif path.is_dir():  # an empty folder a failed command left behind is a change too
+            state[key] = FOLDER
     return state
