@@ -11,8 +11,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from tests.faults.test_inputs import COMMANDS
-from tests.faults.workspace import PLAIN, Workspace, invoke, snapshot
+from tests.faults.workspace import COMMANDS, PLAIN, Workspace, invoke, snapshot
 
 HELP_COMMANDS = ["demo", "cities", "build-graph", "fetch-sources", "gen-questions", "score", "export", "render",
                  "overlay", "audit"]

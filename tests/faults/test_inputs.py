@@ -20,27 +20,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.faults.workspace import ANNOTATED, PLAIN, Workspace, invoke, snapshot
+from tests.faults.workspace import ANNOTATED, COMMANDS, PLAIN, Workspace, invoke, snapshot
 from tests.test_images import bomb_png
 
-# Every command, as a user would type it in the workspace (outputs overwrite the existing ones).
-COMMANDS: dict[str, list[str]] = {
-    "cities": ["cities"],
-    "build-annotated": ["build-graph", "--city", ANNOTATED, "--out", "out"],
-    "build-plain": ["build-graph", "--city", PLAIN, "--out", "out"],
-    "build-all": ["build-graph", "--all", "--out", "out"],
-    "gen-questions": ["gen-questions", "--all", "--graphs", "out", "--per-map", "planning=6"],
-    "export": ["export", "--questions", "out/questions.parquet", "--graphs", "out", "--out", "out/export",
-               "--layout", "hf", "--test-cities", PLAIN],
-    "score": ["score", "--questions", "out/questions.parquet", "--predictions", "preds.jsonl", "--graphs", "out",
-              "--out", "out/scores"],
-    "overlay-annotated": ["overlay", "--city", ANNOTATED, "--graphs", "out"],
-    "overlay-plain": ["overlay", "--city", PLAIN, "--graphs", "out"],
-    "render-city": ["render", "--city", PLAIN, "--graphs", "out", "--out", "rerendered"],
-    "fetch": ["fetch-sources", "--city", PLAIN, "--mirror", "mirror", "--force"],
-    "audit": ["audit", "--questions", "bench.parquet", "--graphs", "out", "--out", "out/audit"],
-    "audit-plus": ["audit", "--questions", "bench.parquet", "--plus", "--graphs", "out", "--out", "out/audit"],
-}
 Fault = Callable[[Workspace], Path | str]
 
 

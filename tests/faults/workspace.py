@@ -28,6 +28,26 @@ ANNOTATED, PLAIN = "faultville", "plainville"
 UPSTREAM = "https://example.org/plainville"
 FOLDER = "folder"  # a folder's entry in a `snapshot`
 
+# Every command, as a user would type it in the workspace (outputs overwrite the existing ones); the workspace
+# is built with the same command lines.
+COMMANDS: dict[str, list[str]] = {
+    "cities": ["cities"],
+    "build-annotated": ["build-graph", "--city", ANNOTATED, "--out", "out"],
+    "build-plain": ["build-graph", "--city", PLAIN, "--out", "out"],
+    "build-all": ["build-graph", "--all", "--out", "out"],
+    "gen-questions": ["gen-questions", "--all", "--graphs", "out", "--per-map", "planning=6"],
+    "export": ["export", "--questions", "out/questions.parquet", "--graphs", "out", "--out", "out/export",
+               "--layout", "hf", "--test-cities", PLAIN],
+    "score": ["score", "--questions", "out/questions.parquet", "--predictions", "preds.jsonl", "--graphs", "out",
+              "--out", "out/scores"],
+    "overlay-annotated": ["overlay", "--city", ANNOTATED, "--graphs", "out"],
+    "overlay-plain": ["overlay", "--city", PLAIN, "--graphs", "out"],
+    "render-city": ["render", "--city", PLAIN, "--graphs", "out", "--out", "rerendered"],
+    "fetch": ["fetch-sources", "--city", PLAIN, "--mirror", "mirror", "--force"],
+    "audit": ["audit", "--questions", "bench.parquet", "--graphs", "out", "--out", "out/audit"],
+    "audit-plus": ["audit", "--questions", "bench.parquet", "--plus", "--graphs", "out", "--out", "out/audit"],
+}
+
 
 @dataclass(frozen=True)
 class Workspace:
@@ -117,16 +137,13 @@ def build_workspace(root: Path) -> Workspace:
     _ok(ws, "render", "--seed", "7", "--lines", "3", "--slug", ANNOTATED, "--out", "synth")
     _plain_city(ws)
     shutil.copytree(ws.data, ws.mirror)
-    _ok(ws, "build-graph", "--all", "--out", "out")
-    _ok(ws, "gen-questions", "--all", "--graphs", "out", "--per-map", "planning=6")
-    _ok(ws, "export", "--questions", "out/questions.parquet", "--graphs", "out", "--out", "out/export",
-        "--layout", "hf", "--test-cities", PLAIN)
+    for command in ("build-all", "gen-questions", "export"):
+        _ok(ws, *COMMANDS[command])
     rows = pq.read_table(ws.questions).to_pylist()
     ws.predictions.write_text("".join(json.dumps({"id": r["id"], "response": r["answer_text"]}, ensure_ascii=False)
                                       + "\n" for r in rows), encoding="utf-8")
-    _ok(ws, "score", "--questions", "out/questions.parquet", "--predictions", "preds.jsonl", "--graphs", "out",
-        "--out", "out/scores")
-    _ok(ws, "overlay", "--city", ANNOTATED, "--graphs", "out")
+    for command in ("score", "overlay-annotated"):
+        _ok(ws, *COMMANDS[command])
     return ws
 
 
