@@ -7,7 +7,7 @@ import errno
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -79,6 +79,12 @@ def unique_keys(describe: str = "key {key!r} appears more than once in one objec
 def dumps_canonical_json(obj: Any) -> bytes:
     """Deterministic JSON: sorted keys, two-space indent, UTF-8, trailing newline."""
     return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_jsonl_atomic(path: Path, records: Iterable[Any]) -> None:
+    """One compact, key-sorted JSON line per record (UTF-8), written atomically."""
+    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
+    write_bytes_atomic(path, lines.encode("utf-8"))
 
 
 def write_json_atomic(path: Path, obj: Any) -> None:

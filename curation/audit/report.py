@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from curation.atomic import write_bytes_atomic, write_json_atomic
+from curation.atomic import write_json_atomic, write_jsonl_atomic
 from curation.audit.defects import CLASSES, Defect
 
 ROWS_FILE = "rows.jsonl"
@@ -49,7 +48,6 @@ def summarise(records: list[dict[str, Any]], source: Path, layout: str) -> dict[
 
 def write_outputs(records: list[dict[str, Any]], summary: dict[str, Any], out: Path) -> list[Path]:
     """`rows.jsonl` and `summary.json` in `out`, each written atomically (the summary last)."""
-    lines = "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in records)
-    write_bytes_atomic(out / ROWS_FILE, lines.encode("utf-8"))
+    write_jsonl_atomic(out / ROWS_FILE, records)
     write_json_atomic(out / SUMMARY_FILE, summary)
     return [out / ROWS_FILE, out / SUMMARY_FILE]

@@ -8,14 +8,13 @@ each city's lexicon is built from `<graphs>/<city>/graph.json`. Predictions are 
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from curation.atomic import unique_keys, write_bytes_atomic, write_json_atomic
+from curation.atomic import unique_keys, write_json_atomic, write_jsonl_atomic
 from curation.errors import OutputError, SourceError
 from curation.network.build import GRAPH_FILE, load_network, require_graphs
 from curation.scoring.ground_truth import KIND_BY_FAMILY, NEEDS_LEXICON, GroundTruth, ground_truth
@@ -110,16 +109,9 @@ def score_all(question_ids: list[str], truths: Mapping[str, GroundTruth | str], 
 
 def write_outputs(run: ScoreRun, report: dict[str, Any], out: Path) -> None:
     """`scores.jsonl` (one line per scored question) and `report.json`, each written atomically."""
-    buffer = io.StringIO()
-    for line in _json_lines(run.results):
-        buffer.write(line)
     try:
-        write_bytes_atomic(out / SCORES_FILE, buffer.getvalue().encode("utf-8"))
+        write_jsonl_atomic(out / SCORES_FILE, run.results)
         write_json_atomic(out / REPORT_FILE, report)
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", out) from exc
 
-
-def _json_lines(results: list[dict[str, Any]]) -> Iterator[str]:
-    for result in results:
-        yield json.dumps(result, ensure_ascii=False, sort_keys=True) + "\n"
