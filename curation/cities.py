@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ class Source:
         """`resolve`, refusing a file that a symlink takes out of its folder (the data root, or the city
         folder for an embedded source): sources are read from where the manifest says, nowhere else."""
         path = self.resolve(city_dir, data_root)
+        if self.path is not None and Path(self.path).is_absolute():  # a file given on the command line
+            return path
         base = city_dir if self.embedded is not None else data_root
         if path.exists() and not path.resolve().is_relative_to(base.resolve()):
             where = "city folder" if self.embedded is not None else "data root"
@@ -103,6 +105,15 @@ class City:
                         f"MAPCURATE_DATA at a clone of {source.upstream}")
             raise SourceError(f"{kind} source not found ({hint})", path)
         return path
+
+
+def with_annotation(city: City, path: Path) -> City:
+    """`city` built from the annotation file `path` (given by the user) instead of its manifest's annotation.
+
+    Its pin is not carried over: the file is a new annotation of the city's map (`check_image` still checks
+    that it is of the map the manifest names)."""
+    source = Source(kind="annotation", path=str(path.resolve()))
+    return replace(city, sources={**city.sources, "annotation": source})
 
 
 def check_slug(slug: str) -> str:

@@ -55,3 +55,7 @@ class OutputError(MapcurateError, OSError):
 
 class ImageError(SourceError):
     """A map image is unreadable, corrupt, larger than the pixel bound, or differs from its pinned sha256."""
+
+
+class LabelStudioError(MapcurateError):
+    """Talking to a Label Studio server, or running one, failed; or what it holds does not fit the city's project."""

@@ -218,12 +218,12 @@ def tiles(image: Image.Image, size: int | tuple[int, int], overlap: int = 0
         raise MapcurateError(f"tile size must be positive, but got {size!r}")
     if not 0 <= overlap < min(width, height):
         raise MapcurateError(f"tile overlap must be at least 0 and less than the tile size {size!r}, but got {overlap}")
-    for y0 in _starts(image.height, height, overlap):
-        for x0 in _starts(image.width, width, overlap):
+    for y0 in tile_starts(image.height, height, overlap):
+        for x0 in tile_starts(image.width, width, overlap):
             yield x0, y0, image.crop((x0, y0, min(x0 + width, image.width), min(y0 + height, image.height)))
 
 
-def _starts(length: int, size: int, overlap: int) -> list[int]:
+def tile_starts(length: int, size: int, overlap: int) -> list[int]:
     """Tile starts along one axis: every `size - overlap` pixels, the last flush with the end."""
     if length <= size:
         return [0]

@@ -79,7 +79,7 @@ def cropped(annotation: Annotation, box: Sequence[int], image: ImageRef) -> Anno
     lines: list[LineTrace] = []
     for line in annotation.lines:
         pieces = [tuple(moved(p) for p in piece) for polyline in line.polylines
-                  for piece in _clip_polyline(polyline, (x0, y0, x1, y1))]
+                  for piece in clip_polyline(polyline, (x0, y0, x1, y1))]
         if pieces:
             lines.append(replace(line, polylines=tuple(pieces)))
     return Annotation(image=image, stations=tuple(stations), lines=tuple(lines))
@@ -94,7 +94,7 @@ def _crop_box(box: Sequence[int], image: ImageRef) -> tuple[int, int, int, int]:
     return values[0], values[1], values[2], values[3]
 
 
-def _clip_polyline(polyline: Sequence[Point], box: tuple[int, int, int, int]) -> list[list[Point]]:
+def clip_polyline(polyline: Sequence[Point], box: tuple[int, int, int, int]) -> list[list[Point]]:
     """The parts of `polyline` inside `box`, in riding order, each of at least two distinct points.
 
     A vertex inside the box is kept exactly; shapely computes where a segment crosses the box's edge.

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
-from curation.cities import city_slugs, load_city
+from curation.cities import city_slugs, load_city, with_annotation
 from curation.cli.common import (
     AllOption,
     CityOption,
@@ -48,6 +48,11 @@ SkipMissingOption = Annotated[
 ]
 
 
+AnnotationOption = Annotated[Path | None, typer.Option(
+    "--annotation", help="With --city: build from this annotation file (e.g. one `mapcurate annotate pull` wrote) "
+    "instead of the manifest's, cross-checked against the city's station list.", dir_okay=False)]
+
+
 @one_line_errors
 def build_graph(
     city: CityOption = None,
@@ -56,12 +61,17 @@ def build_graph(
     out: OutOption = Path("exports"),
     findings: FindingsOption = None,
     skip_missing: SkipMissingOption = False,
+    annotation: AnnotationOption = None,
 ) -> None:
     """Build the canonical network(s): graph.json + quality.json in <out>/<city>/.
 
     Example: mapcurate build-graph --city hangzhou --data-root ~/mapcurate-data
     """
     cities = selected_cities(city, all_cities)
+    if annotation is not None:
+        if len(cities) != 1 or all_cities:
+            raise MapcurateError("--annotation builds one city: give --city, not --all")
+        cities = [with_annotation(cities[0], annotation)]
     root = data_root_or_default(data_root)
     if skip_missing:
         missing = [c.slug for c in cities if not any(c.has_source(k, root) for k in ("stations", "annotation"))]
