@@ -1,0 +1,1 @@
+"""Label Studio annotation sessions: labeling configs, tiles, push and pull, the local server, agreement."""

@@ -1,0 +1,1 @@
+"""Tests of the Label Studio annotation sessions, against a real server."""
