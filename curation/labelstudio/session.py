@@ -241,11 +241,11 @@ def pull(city: City, *, url: str, token: str, out: Path = Path("exports"), annot
     with Client(url, token) as client:
         client.check()
         known = record.get("projects", {}).get(client.url)
-        if not isinstance(known, dict) or client.project(int(known["id"])) is None:
+        project = client.project(int(known["id"])) if isinstance(known, dict) else None
+        if project is None:
             raise LabelStudioError(f"{city.slug} has no project on {client.url}: run `mapcurate annotate push "
                                    f"--city {city.slug}` first")
-        project_id = int(known["id"])
-        project = client.project(project_id) or {}
+        project_id = int(project["id"])
         tasks = client.export(project_id)
         users = client.users()
     schema = ProjectSchema.from_dict(record["schema"])
