@@ -83,10 +83,11 @@ class PinnedImage:
         """`inspect_image` with the pin."""
         return self.read(max_image_pixels)[0]
 
-    def load(self, max_image_pixels: int | None = None, max_pixels: int | None = None) -> Image.Image:
+    def load(self, max_image_pixels: int | None = None, max_pixels: int | None = None, *,
+             rgb: bool = True) -> Image.Image:
         """`load_image` with the pin."""
         return load_image(self.path, sha256=self.sha256, max_image_pixels=max_image_pixels, max_pixels=max_pixels,
-                          pinned_in=self.pinned_in)
+                          pinned_in=self.pinned_in, rgb=rgb)
 
 
 def map_source(city: City, data_root: Path) -> PinnedImage | None:
@@ -144,16 +145,24 @@ def inspect_image(path: Path | str, *, sha256: str | None = None, max_image_pixe
 
 
 def load_image(path: Path | str, *, sha256: str | None = None, max_image_pixels: int | None = None,
-               max_pixels: int | None = None, pinned_in: Path | str | None = None) -> Image.Image:
-    """The image decoded as 8-bit RGB (see the module rules), downsized to at most `max_pixels` if given."""
+               max_pixels: int | None = None, pinned_in: Path | str | None = None, rgb: bool = True) -> Image.Image:
+    """The image decoded as 8-bit RGB (see the module rules), downsized to at most `max_pixels` if given;
+    `rgb=False`: see `decode_image`."""
     path = Path(path)
     data, _ = _read_pinned(path, sha256, pinned_in)
-    return decode_image(data, path, max_image_pixels=max_image_pixels, max_pixels=max_pixels)
+    return decode_image(data, path, max_image_pixels=max_image_pixels, max_pixels=max_pixels, rgb=rgb)
 
 
 def decode_image(data: bytes, path: Path | str, *, max_image_pixels: int | None = None,
-                 max_pixels: int | None = None) -> Image.Image:
-    """`load_image` of bytes already read (and pin-checked) from `path`, which names the file in errors."""
+                 max_pixels: int | None = None, rgb: bool = True) -> Image.Image:
+    """`load_image` of bytes already read (and pin-checked) from `path`, which names the file in errors.
+
+    `rgb=False` returns the decoded image in its own mode, checked to convert: `normalise` is per pixel, so
+    normalising each piece cut from it (as `curation.labelstudio.tiles.cut_tiles` does) gives the same pixels
+    while a palette map is held once at 1 byte a pixel instead of 3 (plus the palette copy while converting).
+    """
+    if not rgb and max_pixels is not None:
+        raise MapcurateError("decode_image: max_pixels needs rgb=True (resizing is not per pixel)")
     path = Path(path)
     bound = pixel_bound(max_image_pixels)
     with pillow_bound(bound):
@@ -167,12 +176,14 @@ def decode_image(data: bytes, path: Path | str, *, max_image_pixels: int | None 
         raise ImageError(f"decodes to {image.width} × {image.height} pixels, not the {header[0]} × {header[1]} "
                          "its header says", path)
     try:
-        rgb = normalise(image)
+        converted = normalise(image if rgb else image.crop((0, 0, 1, 1)))
     except ValueError as exc:
         raise ImageError(f"mode {image.mode} cannot be converted to RGB ({_detail(exc)})", path) from exc
-    if rgb is not image:
+    if not rgb:
+        return image
+    if converted is not image:
         image.close()
-    return downsize(rgb, max_pixels) if max_pixels is not None else rgb
+    return downsize(converted, max_pixels) if max_pixels is not None else converted
 
 
 def normalise(image: Image.Image) -> Image.Image:

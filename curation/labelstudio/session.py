@@ -122,7 +122,8 @@ def push(city: City, data_root: Path, *, url: str, token: str, out: Path = Path(
             config = schema.config()
             for i, tile in enumerate(tiles):
                 task = tasks[tile.key(image)]
-                if not any(p.get("model_version") == model_version for p in client.predictions(int(task["id"]))):
+                if tile in missing or not any(p.get("model_version") == model_version
+                                              for p in client.predictions(int(task["id"]))):  # new: none yet
                     results = to_labelstudio(predicted, tile, schema)
                     check_results(config, results, f"the prediction for task {task['id']}")
                     client.create_prediction(int(task["id"]), results, model_version)
@@ -215,7 +216,7 @@ def _upload(client: Client, project_id: int, pinned: PinnedImage, content: bytes
             tiles: list[Tile], on_step: Callable[[str, int, int], None] | None) -> int:
     """Upload the tiles that have no task yet (the map file itself when it is one tile)."""
     whole = len(tiles) == 1 and (tiles[0].width, tiles[0].height) == (image.width, image.height)
-    pieces = iter([(tiles[0], content)]) if whole else cut_tiles(pinned.load(), tiles)
+    pieces = iter([(tiles[0], content)]) if whole else cut_tiles(pinned.load(rgb=False), tiles)
     for i, (tile, png) in enumerate(pieces):
         client.upload(project_id, _file_name(image, tile), png)
         if on_step:

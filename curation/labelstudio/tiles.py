@@ -11,7 +11,9 @@ kept from the tile whose core holds it, and line traces are cut at core edges an
 from __future__ import annotations
 
 import io
+from collections import deque
 from collections.abc import Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -20,7 +22,7 @@ from PIL import Image
 
 from curation.annotations.model import ImageRef, Point
 from curation.errors import MapcurateError
-from curation.images import tile_starts
+from curation.images import normalise, tile_starts
 
 MAX_TASK_PIXELS = 4096 * 4096
 """A map with more pixels than this is tiled (a 4096² PNG opens smoothly in Chromium's canvas)."""
@@ -30,6 +32,8 @@ OVERLAP = 256
 MAX_STATIONS = 250
 """stations per task at most (a station is 1 + one name per language regions; browsers slow at ~700)."""
 MIN_TILE_SIZE = 1024
+ENCODERS = 2
+"""threads encoding tile PNGs ahead of the upload."""
 
 
 @dataclass(frozen=True)
@@ -105,14 +109,30 @@ def _inside(point: Point, box: tuple[int, int, int, int]) -> bool:
     return box[0] <= point[0] <= box[2] and box[1] <= point[1] <= box[3]
 
 
-def cut_tiles(image: Image.Image, tiles: Sequence[Tile]) -> Iterator[tuple[Tile, bytes]]:
-    """Each tile as PNG bytes, cut from the decoded map one at a time (one full-size copy: the map itself).
+def cut_tiles(image: Image.Image, tiles: Sequence[Tile], workers: int = ENCODERS) -> Iterator[tuple[Tile, bytes]]:
+    """Each tile as 8-bit RGB PNG bytes, in order, cut from the decoded map (one full-size copy: the map itself,
+    best in its own mode, `load(rgb=False)`: each tile is normalised to RGB on its own).
 
-    Encoding is deterministic: the same map gives the same bytes (no metadata, fixed compression).
+    `workers` threads encode the next tiles while the caller uploads this one (zlib releases the GIL); at most
+    `workers` crops exist at a time. Encoding is deterministic: the same map gives the same bytes (no
+    metadata, fixed compression), however many workers.
     """
-    for tile in tiles:
-        crop = image.crop(tile.box)
-        buffer = io.BytesIO()
-        crop.save(buffer, format="PNG", compress_level=6)
-        crop.close()
-        yield tile, buffer.getvalue()
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        pending: deque[tuple[Tile, Future[bytes]]] = deque()
+        for tile in tiles:
+            pending.append((tile, pool.submit(_png, image.crop(tile.box))))  # crops in this thread only
+            if len(pending) >= workers:
+                done, future = pending.popleft()
+                yield done, future.result()
+        while pending:
+            done, future = pending.popleft()
+            yield done, future.result()
+
+
+def _png(crop: Image.Image) -> bytes:
+    rgb = normalise(crop)
+    buffer = io.BytesIO()
+    rgb.save(buffer, format="PNG", compress_level=6)
+    crop.close()
+    rgb.close()
+    return buffer.getvalue()

@@ -7,22 +7,27 @@ stations (positions within 1e-3 px), names, kinds and line rides, for a whole ma
 
 from __future__ import annotations
 
+import io
 import math
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from curation.annotations.io import read_annotation
 from curation.annotations.model import Annotation, ImageRef, Label, LineTrace, Provenance, StationMark
 from curation.cities import load_city
+from curation.images import load_image
 from curation.labelstudio.config import ProjectSchema, ResultError, check_results, line_labels
 from curation.labelstudio.convert import from_labelstudio, sessions, to_labelstudio
-from curation.labelstudio.tiles import Tile, plan_tiles
+from curation.labelstudio.tiles import Tile, cut_tiles, plan_tiles
 from curation.network.annotations import import_annotation
 from curation.network.build import build_network
 from curation.synth.make import render_synthetic
 from curation.synth.procedural import NetworkSpec
 from curation.synth.render import RenderOptions
+from tests.test_images import GOOD_PNGS, png_bytes
 
 LabelInterface = pytest.importorskip("label_studio_sdk.label_interface").LabelInterface
 
@@ -116,6 +121,21 @@ def test_small_maps_are_one_task_and_crowded_tiles_shrink() -> None:
     assert max(sum(1 for p in crowd if t.x0 <= p[0] <= t.x0 + t.width and t.y0 <= p[1] <= t.y0 + t.height)
                for t in tiles) <= 400  # at the floor size the crowd may still share one tile
     assert min(t.width for t in tiles) < 4096
+
+
+@pytest.mark.parametrize(("name", "row"), [(c[0], c[1]) for c in GOOD_PNGS], ids=[c[0] for c in GOOD_PNGS])
+def test_tiles_cut_from_the_map_in_its_own_mode_equal_tiles_cut_from_rgb(tmp_path: Path, name: str,
+                                                                         row: Image.Image) -> None:
+    """Push cuts tiles from the decoded map in its own mode (a palette map at 1 byte a pixel) and normalises each:
+    the same PNG bytes as cutting the RGB map, in every mode PNG holds, transparency included."""
+    path = tmp_path / "map.png"
+    path.write_bytes(png_bytes(row.resize((row.width * 23, 41), Image.Resampling.NEAREST)))
+    tiles = plan_tiles(row.width * 23, 41, max_pixels=1, size=16, overlap=4)
+    assert len(tiles) > 4
+    native = load_image(path, rgb=False)
+    assert native.mode == Image.open(path).mode
+    assert list(cut_tiles(native, tiles)) == list(cut_tiles(load_image(path), tiles))
+    assert {Image.open(io.BytesIO(png)).mode for _, png in cut_tiles(native, tiles, workers=1)} == {"RGB"}
 
 
 def test_whole_map_round_trip(rendered: tuple[Any, Annotation, ProjectSchema]) -> None:
