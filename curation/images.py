@@ -159,7 +159,7 @@ def decode_image(data: bytes, path: Path | str, *, max_image_pixels: int | None 
 
     `rgb=False` returns the decoded image in its own mode, checked to convert: `normalise` is per pixel, so
     normalising each piece cut from it (as `curation.labelstudio.tiles.cut_tiles` does) gives the same pixels
-    while a palette map is held once at 1 byte a pixel instead of 3 (plus the palette copy while converting).
+    while a palette map is held at 1 byte a pixel instead of 4 (Pillow's RGB), and an RGBA one once, not twice.
     """
     if not rgb and max_pixels is not None:
         raise MapcurateError("decode_image: max_pixels needs rgb=True (resizing is not per pixel)")
