@@ -1,0 +1,86 @@
+"""Station markers on synthetic maps, where every marker's position and kind is known exactly."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from curation.errors import MapcurateError
+from curation.images import load_image
+from curation.synth.make import render_synthetic
+from curation.synth.procedural_spec import NetworkSpec
+from curation.vision.markers import MarkerCandidate, MarkerOptions, detect_markers, station_radius
+
+
+@pytest.fixture(scope="module", params=[1, 3])
+def synthetic(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+              ) -> tuple[Image.Image, list[dict[str, Any]]]:
+    rendered = render_synthetic(tmp_path_factory.mktemp("synth"), seed=request.param,
+                                spec=NetworkSpec(lines=6, stations_per_line=(10, 20)))
+    stations = json.loads(rendered.written.annotation.read_text(encoding="utf-8"))["stations"]
+    return load_image(rendered.written.map), stations
+
+
+def scores(found: tuple[MarkerCandidate, ...], stations: list[dict[str, Any]], within: float = 3.0
+           ) -> tuple[float, float, np.ndarray, list[bool]]:
+    """Recall, precision, each found station's error and whether its kind is right."""
+    truth = np.array([s["pos"] for s in stations])
+    centres = np.array([(m.x, m.y) for m in found]).reshape(-1, 2)
+    distance = np.hypot(*(truth[:, None, :] - centres[None, :, :]).transpose(2, 0, 1))
+    hit = distance.min(1) <= within
+    kinds = [found[int(j)].kind == s["kind"] for s, j, h in zip(stations, distance.argmin(1), hit, strict=True) if h]
+    return float(hit.mean()), float((distance.min(0) <= within).mean()), distance.min(1)[hit], kinds
+
+
+def test_markers_are_found_where_the_map_draws_them(synthetic: tuple[Image.Image, list[dict[str, Any]]]) -> None:
+    image, stations = synthetic
+    found = detect_markers(image)
+    recall, precision, errors, kinds = scores(found, stations)
+    assert recall >= 0.97 and precision >= 0.97, (recall, precision)
+    radius = station_radius(found)
+    assert radius is not None
+    assert float(np.median(errors)) <= 0.5 and float(errors.max()) <= radius / 2
+    assert sum(kinds) / len(kinds) >= 0.95
+
+
+def test_the_checks_are_what_keep_letters_out(synthetic: tuple[Image.Image, list[dict[str, Any]]]) -> None:
+    """Without the flat-fill and line-contact checks, round letters of the labels come back as markers."""
+    image, stations = synthetic
+    unchecked = detect_markers(image, MarkerOptions(max_fill_std=1e9, min_contact=0.0))
+    assert scores(unchecked, stations)[1] < 0.9
+
+
+def test_tiles_and_seams_change_nothing(synthetic: tuple[Image.Image, list[dict[str, Any]]]) -> None:
+    image, _ = synthetic
+    whole = detect_markers(image, MarkerOptions(tile_size=max(image.size) + 1))
+    calls: list[tuple[int, int]] = []
+    tiled = detect_markers(image, MarkerOptions(tile_size=400), on_tile=lambda done, total: calls.append((done, total)))
+    assert len(calls) > 9 and calls[-1][0] == calls[-1][1] == len(calls)
+    assert [(m.x, m.y, m.kind) for m in tiled] == [(m.x, m.y, m.kind) for m in whole]
+    assert detect_markers(image, MarkerOptions(tile_size=400)) == tiled  # deterministic
+
+
+def test_an_empty_map_has_no_markers() -> None:
+    assert detect_markers(Image.new("RGB", (300, 200), (246, 244, 239))) == ()
+    assert station_radius(()) is None
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"min_radius": 9, "max_radius": 4}, "min_radius and max_radius must satisfy"),
+    ({"tile_size": 100}, "tile_size must exceed the overlap 6 × max_radius = 144, but got 100"),
+    ({"votes": 0}, "votes must be at least 1, but got 0"),
+    ({"min_contact": 1.5}, "min_contact must be in [0, 1], but got 1.5"),
+])
+def test_bad_options_say_what_is_wrong(options: dict[str, Any], message: str) -> None:
+    with pytest.raises(MapcurateError, match=re.escape(message)):
+        MarkerOptions(**options)
+
+
+def test_only_rgb_images_are_read() -> None:
+    with pytest.raises(MapcurateError, match=r"needs an 8-bit RGB image .* but got mode P"):
+        detect_markers(Image.new("P", (10, 10)))
