@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -11,19 +10,8 @@ import pytest
 from PIL import Image
 
 from curation.errors import MapcurateError
-from curation.images import load_image
-from curation.synth.make import render_synthetic
-from curation.synth.procedural_spec import NetworkSpec
 from curation.vision.markers import MarkerCandidate, MarkerOptions, detect_markers, station_radius
-
-
-@pytest.fixture(scope="module", params=[1, 3])
-def synthetic(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-              ) -> tuple[Image.Image, list[dict[str, Any]]]:
-    rendered = render_synthetic(tmp_path_factory.mktemp("synth"), seed=request.param,
-                                spec=NetworkSpec(lines=6, stations_per_line=(10, 20)))
-    stations = json.loads(rendered.written.annotation.read_text(encoding="utf-8"))["stations"]
-    return load_image(rendered.written.map), stations
+from tests.vision.conftest import Synthetic
 
 
 def scores(found: tuple[MarkerCandidate, ...], stations: list[dict[str, Any]], within: float = 3.0
@@ -37,8 +25,8 @@ def scores(found: tuple[MarkerCandidate, ...], stations: list[dict[str, Any]], w
     return float(hit.mean()), float((distance.min(0) <= within).mean()), distance.min(1)[hit], kinds
 
 
-def test_markers_are_found_where_the_map_draws_them(synthetic: tuple[Image.Image, list[dict[str, Any]]]) -> None:
-    image, stations = synthetic
+def test_markers_are_found_where_the_map_draws_them(synthetic: Synthetic) -> None:
+    image, stations = synthetic.image, synthetic.stations
     found = detect_markers(image)
     recall, precision, errors, kinds = scores(found, stations)
     assert recall >= 0.97 and precision >= 0.97, (recall, precision)
@@ -48,15 +36,15 @@ def test_markers_are_found_where_the_map_draws_them(synthetic: tuple[Image.Image
     assert sum(kinds) / len(kinds) >= 0.95
 
 
-def test_the_checks_are_what_keep_letters_out(synthetic: tuple[Image.Image, list[dict[str, Any]]]) -> None:
+def test_the_checks_are_what_keep_letters_out(synthetic: Synthetic) -> None:
     """Without the flat-fill and line-contact checks, round letters of the labels come back as markers."""
-    image, stations = synthetic
+    image, stations = synthetic.image, synthetic.stations
     unchecked = detect_markers(image, MarkerOptions(max_fill_std=1e9, min_contact=0.0))
     assert scores(unchecked, stations)[1] < 0.9
 
 
-def test_tiles_and_seams_change_nothing(synthetic: tuple[Image.Image, list[dict[str, Any]]]) -> None:
-    image, _ = synthetic
+def test_tiles_and_seams_change_nothing(synthetic: Synthetic) -> None:
+    image = synthetic.image
     whole = detect_markers(image, MarkerOptions(tile_size=max(image.size) + 1))
     calls: list[tuple[int, int]] = []
     tiled = detect_markers(image, MarkerOptions(tile_size=400), on_tile=lambda done, total: calls.append((done, total)))
