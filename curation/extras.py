@@ -1,9 +1,9 @@
 """Optional dependencies (pip extras): import one, or fail in one line that names the extra to install.
 
 The core install covers building networks, questions, exports, scoring and rendering. Stacks only some
-commands need live in extras of `pyproject.toml`, such as `annotate` (the Label Studio SDK, for the coming
-`annotate` commands that talk to a Label Studio server) and whatever the coming `prelabel` command's marker
-detection needs. Those commands import their stack through `require`, so a missing extra is
+commands need live in extras of `pyproject.toml`: `annotate` (the Label Studio SDK, for the `annotate`
+commands that talk to a Label Studio server) and `prelabel` (RapidOCR and onnxruntime, for reading map labels in
+`curation/vision/`). Those commands import their stack through `require`, so a missing extra is
 `error: <purpose> needs the '<extra>' extra: pip install 'mapcurate[<extra>]'` and exit code 2, not a
 traceback.
 """

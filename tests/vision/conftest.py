@@ -28,3 +28,11 @@ def synthetic(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
                                 spec=NetworkSpec(lines=6, stations_per_line=(10, 20)))
     stations = json.loads(rendered.written.annotation.read_text(encoding="utf-8"))["stations"]
     return Synthetic(load_image(rendered.written.map), stations, rendered.network)
+
+
+@pytest.fixture(scope="session")
+def small_synthetic(tmp_path_factory: pytest.TempPathFactory) -> Synthetic:
+    """A two-line map of 1744 × 1167 px with 25 Latin labels (OCR is slow: keep it small)."""
+    rendered = render_synthetic(tmp_path_factory.mktemp("small"), seed=3, spec=NetworkSpec(lines=2))
+    stations = json.loads(rendered.written.annotation.read_text(encoding="utf-8"))["stations"]
+    return Synthetic(load_image(rendered.written.map), stations, rendered.network)

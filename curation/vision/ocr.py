@@ -1,0 +1,133 @@
+"""Text on a map image, read tile by tile with RapidOCR (PP-OCR models bundled in its wheel, no download).
+
+RapidOCR shrinks any input to 2,000 px on its long side, which makes a map's labels unreadable, so the map is cut
+into `tile_size` tiles (below that limit) overlapping by `overlap` px. A text box touching a tile's inner edge may
+be cut there; it is dropped, since a label shorter than the overlap lies whole in a neighbouring tile. The same
+text seen whole in two tiles is kept once (the higher score). Rotated and vertical labels come back with their
+four corners. A station ring read as a lone "O" (or "0", "o") is dropped: it is a marker, not a name.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from PIL import Image
+
+from curation.annotations.model import Box, Point
+from curation.errors import MapcurateError
+from curation.extras import require
+from curation.images import tile_starts, tiles
+
+_RING = re.compile(r"^[O0o〇○◯]+$")
+
+
+@dataclass(frozen=True)
+class OcrOptions:
+    """The knobs of `read_text`, in full-image pixels."""
+
+    tile_size: int = 1600
+    overlap: int = 400
+    min_score: float = 0.5
+    edge: int = 2
+    """px from a tile's inner edge within which a text box counts as cut."""
+
+    def __post_init__(self) -> None:
+        problems = []
+        if not 0 < self.tile_size <= 2000:
+            problems.append(f"tile_size must be in (0, 2000] (RapidOCR shrinks larger inputs), but got "
+                            f"{self.tile_size}")
+        if not 0 <= self.overlap < self.tile_size:
+            problems.append(f"overlap must be at least 0 and less than tile_size, but got {self.overlap}")
+        if not 0 <= self.min_score <= 1:
+            problems.append(f"min_score must be in [0, 1], but got {self.min_score}")
+        if problems:
+            raise MapcurateError("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class TextBox:
+    """One line of text as read: its string, the recogniser's score and the four corners in full-image pixels."""
+
+    text: str
+    score: float
+    quad: tuple[Point, Point, Point, Point]
+
+    @property
+    def box(self) -> Box:
+        xs, ys = [p[0] for p in self.quad], [p[1] for p in self.quad]
+        return (min(xs), min(ys), max(xs), max(ys))
+
+    @property
+    def centre(self) -> Point:
+        x0, y0, x1, y1 = self.box
+        return ((x0 + x1) / 2, (y0 + y1) / 2)
+
+    @property
+    def vertical(self) -> bool:
+        x0, y0, x1, y1 = self.box
+        return (y1 - y0) >= 1.5 * (x1 - x0) and len(self.text) > 1
+
+
+@functools.lru_cache(maxsize=1)
+def _engine() -> Any:
+    rapidocr = require("rapidocr", "prelabel", "reading map labels (OCR)")
+    require("onnxruntime", "prelabel", "reading map labels (OCR)")
+    return rapidocr.RapidOCR(params={"Global.log_level": "error"})
+
+
+def read_text(image: Image.Image, options: OcrOptions | None = None,
+              on_tile: Callable[[int, int], None] | None = None) -> tuple[TextBox, ...]:
+    """Every line of text on the RGB `image` scoring at least `min_score`, top to bottom, left to right."""
+    options = options or OcrOptions()
+    if image.mode != "RGB":
+        raise MapcurateError(f"read_text needs an 8-bit RGB image, but got mode {image.mode}")
+    engine = _engine()
+    total = len(tile_starts(image.width, options.tile_size, options.overlap)) * len(
+        tile_starts(image.height, options.tile_size, options.overlap))
+    found: list[TextBox] = []
+    for done, (x0, y0, tile) in enumerate(tiles(image, options.tile_size, options.overlap), start=1):
+        bgr = np.ascontiguousarray(np.asarray(tile)[..., ::-1])
+        result = engine(bgr)
+        if result.boxes is not None:
+            for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
+                if float(score) < options.min_score or not str(text).strip() or _RING.match(str(text).strip()):
+                    continue
+                if _cut(quad, x0, y0, tile.size, image.size, options.edge):
+                    continue
+                corners = tuple((float(x) + x0, float(y) + y0) for x, y in quad)
+                found.append(TextBox(str(text).strip(), round(float(score), 6), corners))  # type: ignore[arg-type]
+        tile.close()
+        if on_tile:
+            on_tile(done, total)
+    return tuple(sorted(_suppress(found), key=lambda t: (t.box[1], t.box[0], t.text)))
+
+
+def _cut(quad: Any, x0: int, y0: int, size: tuple[int, int], image: tuple[int, int], edge: int) -> bool:
+    """Whether the box touches an edge of the tile that is not an edge of the map."""
+    xs, ys = [float(p[0]) for p in quad], [float(p[1]) for p in quad]
+    return ((min(xs) <= edge and x0 > 0) or (min(ys) <= edge and y0 > 0)
+            or (max(xs) >= size[0] - edge and x0 + size[0] < image[0])
+            or (max(ys) >= size[1] - edge and y0 + size[1] < image[1]))
+
+
+def _suppress(found: list[TextBox]) -> list[TextBox]:
+    """The same text read in two overlapping tiles, kept once: the higher score wins."""
+    kept: list[TextBox] = []
+    for text in sorted(found, key=lambda t: (-t.score, t.box, t.text)):
+        if all(_iou(text.box, k.box) < 0.5 for k in kept):
+            kept.append(text)
+    return kept
+
+
+def _iou(a: Box, b: Box) -> float:
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
+    if w <= 0 or h <= 0:
+        return 0.0
+    inter = w * h
+    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
