@@ -8,6 +8,7 @@ import pytest
 from PIL import Image
 
 from curation.errors import MapcurateError
+from curation.vision.match import NameMatcher
 from curation.vision.ocr import OcrOptions, TextBox, read_text
 from tests.vision.conftest import Synthetic
 
@@ -62,3 +63,15 @@ def test_bad_options_say_what_is_wrong(options: dict[str, float], message: str) 
 def test_only_rgb_images_are_read() -> None:
     with pytest.raises(MapcurateError, match=r"read_text needs an 8-bit RGB image, but got mode L"):
         read_text(Image.new("L", (10, 10)))
+
+
+def test_read_labels_match_the_station_list(small_synthetic: Synthetic, tiled: tuple[TextBox, ...]) -> None:
+    """Read texts matched to the network find nearly every station, and never a wrong one."""
+    matcher = NameMatcher.of_network(small_synthetic.network)
+    truth = {s["network_id"]: s["labels"]["en"]["box"] for s in small_synthetic.stations}
+    matches = [(t, matcher.match(t.text)) for t in tiled]
+    found = {m.station_id: t for t, m in matches if m is not None}
+    assert len(found) / len(truth) >= 0.95, sorted(set(truth) - set(found))
+    for station_id, text in found.items():  # the text matched to a station is that station's label
+        x0, y0, x1, y1 = truth[station_id]
+        assert x0 - 3 <= text.centre[0] <= x1 + 3 and y0 - 3 <= text.centre[1] <= y1 + 3, station_id

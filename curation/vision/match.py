@@ -1,0 +1,105 @@
+"""Text read off a map matched to the city's station list.
+
+Each station is known by every name and alias it has, in each of two forms: the **key** (NFKC, case-folded,
+without parentheticals, a generic suffix such as " Station" or "站", spaces and punctuation — OCR often loses
+spaces) and the **reading** (ASCII: Chinese as toneless pinyin, accents dropped — OCR often loses accents, and a
+Chinese map's romanised label is the pinyin of its Chinese name). A text is scored against each station:
+
+- 100 when its key equals a name's key;
+- 95 when its reading equals a name's reading;
+- else the larger rapidfuzz `ratio` (0–100) of key against key and reading against reading.
+
+The best station is the match when its score reaches `threshold` (default 85: one wrong letter in a
+seven-letter name scores ~86) and no other station scores as much (a tie is ambiguous and no match).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from curation.errors import MapcurateError
+from curation.names import match_key, slugify, without_parentheticals
+from curation.network.model import Network
+
+THRESHOLD = 85.0
+_NOT_WORD = re.compile(r"[\W_]+")
+_SUFFIX = re.compile(r"(\s+station|站)$")
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A text matched to a station: its id, the score (0–100) and the name it matched."""
+
+    station_id: str
+    score: float
+    name: str
+
+
+def _bare(text: str) -> str:
+    """Case-folded, without parentheticals and without a generic suffix (kept when it is the whole name)."""
+    folded = without_parentheticals(match_key(text))
+    bare = _SUFFIX.sub("", folded)
+    return bare if bare.strip() else folded
+
+
+def key(text: str) -> str:
+    """The comparison key of a name or a read text (see the module doc)."""
+    return _NOT_WORD.sub("", _bare(text))
+
+
+def reading(text: str) -> str:
+    """The ASCII reading of a name or a read text: pinyin for Chinese, accents dropped."""
+    return slugify(_bare(text)).replace("-", "")
+
+
+class NameMatcher:
+    """Matches texts to the stations of one network (forms computed once)."""
+
+    def __init__(self, names: Mapping[str, Iterable[str]], threshold: float = THRESHOLD) -> None:
+        if not 0 <= threshold <= 100:
+            raise MapcurateError(f"threshold must be in [0, 100], but got {threshold}")
+        self.threshold = threshold
+        self._forms: list[tuple[str, str, str, str]] = []  # (station id, name, key, reading)
+        for station_id in sorted(names):
+            for name in dict.fromkeys(names[station_id]):
+                k, r = key(name), reading(name)
+                if k or r:
+                    self._forms.append((station_id, name, k, r))
+
+    @classmethod
+    def of_network(cls, network: Network, threshold: float = THRESHOLD) -> NameMatcher:
+        """Every station of the network by all its names (each language) and aliases."""
+        return cls({s.id: [*s.names.values(), *s.aliases] for s in network.stations.values()}, threshold)
+
+    def scores(self, text: str) -> dict[str, tuple[float, str]]:
+        """Each station's best score for `text` and the name that gave it."""
+        k, r = key(text), reading(text)
+        best: dict[str, tuple[float, str]] = {}
+        if not (k or r):
+            return best
+        for station_id, name, name_key, name_reading in self._forms:
+            if k and k == name_key:
+                score = 100.0
+            elif r and r == name_reading:
+                score = 95.0
+            else:
+                score = max(fuzz.ratio(k, name_key) if k and name_key else 0.0,
+                            fuzz.ratio(r, name_reading) if r and name_reading else 0.0)
+            if score > best.get(station_id, (-1.0, ""))[0]:
+                best[station_id] = (round(score, 3), name)
+        return best
+
+    def match(self, text: str) -> NameMatch | None:
+        """The station `text` names, or None (below the threshold, or a tie between stations)."""
+        ranked = sorted(((score, station_id, name) for station_id, (score, name) in self.scores(text).items()),
+                        key=lambda item: (-item[0], item[1]))
+        if not ranked or ranked[0][0] < self.threshold:
+            return None
+        if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+            return None
+        score, station_id, name = ranked[0]
+        return NameMatch(station_id, score, name)
