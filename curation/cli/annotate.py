@@ -9,8 +9,15 @@ import typer
 from rich.markup import escape
 from rich.progress import MofNCompleteColumn, TaskID
 
-from curation.cities import load_city
-from curation.cli.common import DataRootOption, console, data_root_or_default, one_line_errors, progress_bar
+from curation.cities import load_city, with_annotation
+from curation.cli.common import (
+    AnnotationOption,
+    DataRootOption,
+    console,
+    data_root_or_default,
+    one_line_errors,
+    progress_bar,
+)
 from curation.cli.tables import plural
 from curation.errors import MapcurateError
 
@@ -64,12 +71,18 @@ def push(
         "--max-task-pixels", min=1, help="Maps with more pixels are cut into overlapping tiles, a task each.")]
     = 4096 * 4096,
     tile_size: Annotated[int, typer.Option("--tile-size", min=1024, help="The tiles' side in pixels.")] = 4096,
+    annotation: AnnotationOption = None,
 ) -> None:
     """Create or update the city's project and upload its map (tiled when large) with pre-annotations.
+
+    The pre-annotations come from --annotation (e.g. exports/<city>/prelabel/annotation.json), else the city's
+    annotation file, else the network's station positions.
 
     Example: mapcurate annotate push --city hangzhou --url http://127.0.0.1:8080
     """
     from curation.labelstudio.session import push as run
+
+    chosen = load_city(city) if annotation is None else with_annotation(load_city(city), annotation)
 
     with progress_bar(MofNCompleteColumn()) as progress:
         bars: dict[str, TaskID] = {}
@@ -79,7 +92,7 @@ def push(
                 bars[what] = progress.add_task(f"{city}: {what}", total=total)
             progress.update(bars[what], completed=done)
 
-        report = run(load_city(city), data_root_or_default(data_root), url=url, token=token, out=out,
+        report = run(chosen, data_root_or_default(data_root), url=url, token=token, out=out,
                      max_task_pixels=max_task_pixels, tile_size=tile_size, on_step=step)
     verb = "created" if report.project_created else "updated"
     source = {"annotation": "the city's annotation", "network": "the network's station positions"}.get(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from curation import __version__
-from curation.cli import annotate, audit, demo, export, network, questions, render, score, sources
+from curation.cli import annotate, audit, demo, export, network, prelabel, questions, render, score, sources
 
 app = typer.Typer(
     name="mapcurate",
@@ -26,6 +26,7 @@ app.command("export")(export.export)
 app.command("render")(render.render)
 app.command("overlay")(render.overlay)
 app.command("audit")(audit.audit)
+app.command("prelabel")(prelabel.prelabel)
 annotate.app.command("serve")(annotate.serve)
 annotate.app.command("push")(annotate.push)
 annotate.app.command("pull")(annotate.pull)

@@ -38,6 +38,9 @@ OutOption = Annotated[
     Path, typer.Option("--out", help="Output root; each city's files go to <out>/<city>/.")
 ]
 CityOption = Annotated[str | None, typer.Option("--city", help="City slug, e.g. hangzhou.")]
+AnnotationOption = Annotated[Path | None, typer.Option(
+    "--annotation", help="With --city: use this annotation file (e.g. one `mapcurate annotate pull` or "
+    "`mapcurate prelabel` wrote) instead of the manifest's.", dir_okay=False)]
 AllOption = Annotated[bool, flag(
     "--all", help="Every city of the manifests folder but the embedded demo (rendered cities included).")]
 

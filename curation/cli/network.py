@@ -14,6 +14,7 @@ from rich.table import Table
 from curation.cities import city_slugs, load_city, with_annotation
 from curation.cli.common import (
     AllOption,
+    AnnotationOption,
     CityOption,
     DataRootOption,
     OutOption,
@@ -46,11 +47,6 @@ SkipMissingOption = Annotated[
     bool, flag("--skip-missing", help="With --all: skip cities with neither their station list nor their "
                        "annotation in the data root.")
 ]
-
-
-AnnotationOption = Annotated[Path | None, typer.Option(
-    "--annotation", help="With --city: build from this annotation file (e.g. one `mapcurate annotate pull` wrote) "
-    "instead of the manifest's, cross-checked against the city's station list.", dir_okay=False)]
 
 
 @one_line_errors

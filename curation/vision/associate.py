@@ -1,0 +1,81 @@
+"""Labels associated with markers: each station named by the map's text placed at the marker its label sits by.
+
+Every read text matched to a station proposes that station at each marker whose centre lies within `reach`
+station radii of the text's box (the gap between a marker and its label). Pairs are taken nearest first; a
+marker takes one station and a station one marker, so two markers never share a name and a name is never
+used twice. All texts matched to one station (a Chinese label stacked over its romanisation) go with it.
+A marker no label claims stays an unnamed proposal; a matched text with no free marker near it is listed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from curation.errors import MapcurateError
+from curation.vision.markers import MarkerCandidate
+from curation.vision.match import NameMatch
+from curation.vision.ocr import TextBox
+
+REACH = 4.0
+"""station radii from a marker's centre to its label's box, at most (synthetic maps: ~2.5)."""
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A station placed at a marker, with the texts that named it and its best match."""
+
+    station_id: str
+    marker: MarkerCandidate
+    texts: tuple[TextBox, ...]
+    match: NameMatch
+    gap: float
+    """distance from the marker's centre to the nearest label box, in station radii."""
+
+
+@dataclass(frozen=True)
+class Association:
+    """The outcome: placed stations, unnamed markers, and matched texts that found no marker."""
+
+    placed: tuple[Placed, ...]
+    unnamed: tuple[MarkerCandidate, ...]
+    unplaced: tuple[tuple[TextBox, NameMatch], ...] = field(default_factory=tuple)
+
+
+def box_distance(box: tuple[float, float, float, float], x: float, y: float) -> float:
+    """Distance from a point to a box (0 inside it)."""
+    dx = max(box[0] - x, 0.0, x - box[2])
+    dy = max(box[1] - y, 0.0, y - box[3])
+    return float((dx * dx + dy * dy) ** 0.5)
+
+
+def associate(markers: Sequence[MarkerCandidate], texts: Sequence[tuple[TextBox, NameMatch | None]],
+              radius: float, reach: float = REACH) -> Association:
+    """Place each matched station at the nearest free marker within `reach` × `radius` of its label."""
+    if radius <= 0 or reach <= 0:
+        raise MapcurateError(f"radius and reach must be positive, but got {radius} and {reach}")
+    by_station: dict[str, list[tuple[TextBox, NameMatch]]] = defaultdict(list)
+    for text, found in texts:
+        if found is not None:
+            by_station[found.station_id].append((text, found))
+    pairs = []
+    for station_id, named in by_station.items():
+        for index, marker in enumerate(markers):
+            gap = min(box_distance(text.box, marker.x, marker.y) for text, _ in named) / radius
+            if gap <= reach:
+                pairs.append((gap, station_id, index))
+    pairs.sort()
+    taken: set[int] = set()
+    placed: dict[str, Placed] = {}
+    for gap, station_id, index in pairs:
+        if index in taken or station_id in placed:
+            continue
+        taken.add(index)
+        named = sorted(by_station[station_id], key=lambda item: (-item[1].score, item[0].box))
+        placed[station_id] = Placed(station_id, markers[index], tuple(t for t, _ in named), named[0][1],
+                                    round(gap, 3))
+    unplaced = tuple((text, found) for station_id, named in sorted(by_station.items()) if station_id not in placed
+                     for text, found in named)
+    unnamed = tuple(m for i, m in enumerate(markers) if i not in taken)
+    return Association(tuple(sorted(placed.values(), key=lambda p: p.station_id)), unnamed, unplaced)
