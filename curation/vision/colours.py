@@ -21,7 +21,7 @@ from PIL import Image
 
 from curation.errors import MapcurateError
 from curation.images import tiles
-from curation.vision.markers import MarkerCandidate
+from curation.vision.markers import BAND, MarkerCandidate, band_around
 
 Lab = tuple[float, float, float]
 
@@ -161,19 +161,15 @@ def match_lines(colours: Iterable[MapColour], line_colours: Mapping[str, str],
 
 def marker_lines(image: Image.Image, markers: Iterable[MarkerCandidate], lines: Mapping[str, MapColour],
                  options: ColourOptions | None = None) -> list[tuple[str, ...]]:
-    """For each marker, the lines whose colour fills at least `min_touch` of the band around its rim."""
+    """For each marker, the lines whose colour fills at least `min_touch` of the `BAND` around its rim."""
     options = options or ColourOptions()
     ids = sorted(lines)
     targets = np.array([lines[i].lab for i in ids]).reshape(-1, 3)
     out: list[tuple[str, ...]] = []
     for marker in markers:
-        reach = 2.2 * marker.radius + 1
-        box = (max(0, int(marker.x - reach)), max(0, int(marker.y - reach)),
-               min(image.width, int(marker.x + reach) + 1), min(image.height, int(marker.y + reach) + 1))
+        box, distance = band_around(marker.x, marker.y, marker.radius, image.size)
         rgb = np.asarray(image.crop(box))
-        gy, gx = np.mgrid[box[1]:box[3], box[0]:box[2]]
-        distance = np.hypot(gx + 0.5 - marker.x, gy + 0.5 - marker.y)
-        band = (distance > 1.3 * marker.radius) & (distance < 2.2 * marker.radius)
+        band = (distance > BAND[0] * marker.radius) & (distance < BAND[1] * marker.radius)
         if not band.any() or not ids:
             out.append(())
             continue

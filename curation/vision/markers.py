@@ -24,6 +24,20 @@ from curation.annotations.model import Box, Marker
 from curation.errors import MapcurateError
 from curation.images import tile_starts, tiles
 
+BAND = (1.3, 2.2)
+"""the ring around a marker, in its radii from the centre, where the lines through it show."""
+
+
+def band_around(x: float, y: float, radius: float, size: tuple[int, int]
+                ) -> tuple[tuple[int, int, int, int], npt.NDArray[np.float64]]:
+    """The pixel window (x0, y0, x1, y1) holding a marker's `BAND` and each pixel's distance from its centre."""
+    reach = BAND[1] * radius + 1
+    box = (max(0, int(x - reach)), max(0, int(y - reach)), min(size[0], int(x + reach) + 1),
+           min(size[1], int(y + reach) + 1))
+    gy, gx = np.mgrid[box[1]:box[3], box[0]:box[2]]
+    distance: npt.NDArray[np.float64] = np.hypot(gx + 0.5 - x, gy + 0.5 - y)
+    return box, distance
+
 
 @dataclass(frozen=True)
 class MarkerOptions:
@@ -39,7 +53,7 @@ class MarkerOptions:
     max_fill_std: float = 25.0
     """grey-level spread allowed inside the marker (text inside a round letter spreads far more)."""
     min_contact: float = 0.1
-    """share of saturated pixels in the band 1.3–2.2 radii from the centre: a line passes through."""
+    """share of saturated pixels in the `BAND` around the rim: a line passes through."""
     saturation: int = 90
     """HSV saturation (0–255) from which a pixel counts as line colour."""
     interchange_ratio: float = 1.2
@@ -137,14 +151,9 @@ def _tile_markers(rgb: npt.NDArray[np.uint8], x0: int, y0: int, size: tuple[int,
 def _check(grey: npt.NDArray[np.uint8], saturated: npt.NDArray[np.bool_], cx: float, cy: float, r: float,
            options: MarkerOptions) -> tuple[float, float] | None:
     """(fill, contact) when the circle looks like a marker: a flat inside and a line through it."""
-    height, width = grey.shape
-    reach = 2.2 * r + 1
-    xa, xb = max(0, int(cx - reach)), min(width, int(cx + reach) + 1)
-    ya, yb = max(0, int(cy - reach)), min(height, int(cy + reach) + 1)
-    gy, gx = np.mgrid[ya:yb, xa:xb]
-    distance = np.hypot(gx + 0.5 - cx, gy + 0.5 - cy)
+    (xa, ya, xb, yb), distance = band_around(cx, cy, r, (grey.shape[1], grey.shape[0]))
     inside = grey[ya:yb, xa:xb][distance < 0.5 * r]
-    band = saturated[ya:yb, xa:xb][(distance > 1.3 * r) & (distance < 2.2 * r)]
+    band = saturated[ya:yb, xa:xb][(distance > BAND[0] * r) & (distance < BAND[1] * r)]
     if inside.size == 0 or band.size == 0 or float(inside.std()) > options.max_fill_std:
         return None
     contact = float(band.mean())
