@@ -89,6 +89,8 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     colours = match_lines(dominant_colours(image), {k: v.color for k, v in network.lines.items() if v.color})
     lines = marker_lines(image, [p.marker for p in association.placed], colours)
     annotation = _annotation(ref, network, association, lines, city.station_language)
+    overlay = _overlay(image, association)  # everything computed before the first file is written
+    image.close()
     folder = prelabel_folder(city, out)
     write_annotation(folder / "annotation.json", annotation)
     placed = {p.station_id for p in association.placed}
@@ -102,8 +104,7 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
         "unmatched_texts": [{"text": t.text, "box": list(t.box)} for t, m in matched if m is None],
         "line_colours": {k: v.hex for k, v in sorted(colours.items())},
     })
-    write_bytes_atomic(folder / "overlay.png", _overlay(image, association))
-    image.close()
+    write_bytes_atomic(folder / "overlay.png", overlay)
     return PrelabelReport(city.slug, len(found), len(texts), len(placed), len(association.unnamed),
                           len(network.stations), missing, folder)
 
