@@ -26,7 +26,7 @@ from curation.annotations.model import Annotation, ImageRef, Label, LineTrace, P
 from curation.atomic import canonical_json, write_json_atomic
 from curation.cities import City
 from curation.errors import LabelStudioError, MapcurateError, SourceError
-from curation.images import PinnedImage, map_source
+from curation.images import PinnedImage, decode_image, map_source
 from curation.labelstudio.client import Client
 from curation.labelstudio.config import ProjectSchema, check_results
 from curation.labelstudio.convert import annotators, from_labelstudio, sessions, to_labelstudio
@@ -216,7 +216,7 @@ def _upload(client: Client, project_id: int, pinned: PinnedImage, content: bytes
             tiles: list[Tile], on_step: Callable[[str, int, int], None] | None) -> int:
     """Upload the tiles that have no task yet (the map file itself when it is one tile)."""
     whole = len(tiles) == 1 and (tiles[0].width, tiles[0].height) == (image.width, image.height)
-    pieces = iter([(tiles[0], content)]) if whole else cut_tiles(pinned.load(rgb=False), tiles)
+    pieces = iter([(tiles[0], content)]) if whole else cut_tiles(decode_image(content, pinned.path, rgb=False), tiles)
     for i, (tile, png) in enumerate(pieces):
         client.upload(project_id, _file_name(image, tile), png)
         if on_step:

@@ -28,7 +28,7 @@ from curation.annotations.model import Annotation, ImageRef, Label, Provenance, 
 from curation.atomic import write_bytes_atomic, write_json_atomic
 from curation.cities import City
 from curation.errors import SourceError
-from curation.images import downsize, map_source
+from curation.images import decode_image, downsize, map_source
 from curation.names import has_cjk
 from curation.network.build import build_network
 from curation.network.model import Network
@@ -72,9 +72,9 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     pinned = map_source(city, data_root)
     if pinned is None:
         raise SourceError(f"city {city.slug!r} has no map image to prelabel (no [sources.map])", city.manifest_path)
-    info, _ = pinned.read()
+    info, content = pinned.read()  # read and pin-checked once; decoded from these bytes
     network = build_network(city, data_root).network
-    image = pinned.load()
+    image = decode_image(content, pinned.path)
     ref = ImageRef(pinned.path.name, info.sha256, info.width, info.height)
 
     def step(name: str) -> Callable[[int, int], None] | None:
