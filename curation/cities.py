@@ -116,6 +116,13 @@ def with_annotation(city: City, path: Path) -> City:
     return replace(city, sources={**city.sources, "annotation": source})
 
 
+def with_positions(city: City, path: Path) -> City:
+    """`city` built from its station list (not from an annotation its manifest may name) with the station
+    positions of the proposal `path` (a prelabel annotation, `curation.network.positions`)."""
+    sources = {kind: source for kind, source in city.sources.items() if kind != "annotation"}
+    return replace(city, sources={**sources, "positions": Source(kind="positions", path=str(path.resolve()))})
+
+
 def check_slug(slug: str) -> str:
     """Reject anything but a plain city slug (no paths, no traversal)."""
     if not _SLUG.match(slug):

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import MofNCompleteColumn
 from rich.table import Table
 
-from curation.cities import city_slugs, load_city, with_annotation
+from curation.cities import city_slugs, load_city, with_annotation, with_positions
 from curation.cli.common import (
     AllOption,
     AnnotationOption,
@@ -43,6 +43,11 @@ FindingsOption = Annotated[Shown | None, typer.Option(
     "with --all, only for cities with errors unless given.")]
 
 
+PositionsOption = Annotated[Path | None, typer.Option(
+    "--positions", help="A station proposal (mapcurate prelabel's annotation.json): the station list's network "
+    "with the confident proposed positions (confidence >= 0.5) as `pos`, cross-checked.")]
+
+
 SkipMissingOption = Annotated[
     bool, flag("--skip-missing", help="With --all: skip cities with neither their station list nor their "
                        "annotation in the data root.")
@@ -58,16 +63,22 @@ def build_graph(
     findings: FindingsOption = None,
     skip_missing: SkipMissingOption = False,
     annotation: AnnotationOption = None,
+    positions: PositionsOption = None,
 ) -> None:
     """Build the canonical network(s): graph.json + quality.json in <out>/<city>/.
 
     Example: mapcurate build-graph --city hangzhou --data-root ~/mapcurate-data
     """
     cities = selected_cities(city, all_cities)
+    for flag_name, given in (("--annotation", annotation), ("--positions", positions)):
+        if given is not None and (len(cities) != 1 or all_cities):
+            raise MapcurateError(f"{flag_name} builds one city: give --city, not --all")
+    if annotation is not None and positions is not None:
+        raise MapcurateError("--annotation and --positions exclude each other: an annotation has its own positions")
     if annotation is not None:
-        if len(cities) != 1 or all_cities:
-            raise MapcurateError("--annotation builds one city: give --city, not --all")
         cities = [with_annotation(cities[0], annotation)]
+    if positions is not None:
+        cities = [with_positions(cities[0], positions)]
     root = data_root_or_default(data_root)
     if skip_missing:
         missing = [c.slug for c in cities if not any(c.has_source(k, root) for k in ("stations", "annotation"))]

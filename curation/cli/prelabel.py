@@ -46,11 +46,13 @@ def prelabel(
         cities = [c for c in cities if "map" in c.sources and c.has_source("map", root)]
         if not cities:
             raise MapcurateError("no city has its map here; check --data-root / MAPCURATE_DATA", root)
-    table = Table("city", "markers", "texts", "named", "unnamed", "reference", "recall", title="prelabel")
+    table = Table("city", "read at", "markers", "texts", "named", "on a marker", "on a line", "unnamed markers",
+                  "reference", "recall", title="prelabel")
     for one in cities:
         with progress_bar(MofNCompleteColumn()) as progress:
             report = run(one, root, out=out, on_step=_stepper(progress, one.slug))
-        table.add_row(report.city, str(report.markers), str(report.texts), str(report.named), str(report.unnamed),
+        table.add_row(report.city, f"{report.scale:g}×", str(report.markers), str(report.texts), str(report.named),
+                      str(report.on_marker), str(report.named - report.on_marker), str(report.unnamed),
                       str(report.reference), f"{report.recall:.2f}")
         console.print(f"{report.city}: {escape(str(report.folder))}/annotation.json, summary.json, overlay.png")
     console.print(table)

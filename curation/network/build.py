@@ -22,6 +22,7 @@ from curation.network.annotations import check_image, import_annotation
 from curation.network.complexes import apply_complexes
 from curation.network.crosscheck import crosscheck
 from curation.network.model import Network
+from curation.network.positions import apply_positions
 from curation.network.quality import FindingList, QualityReport
 from curation.network.reasonmap import import_reasonmap
 from curation.network.validate import validate_network
@@ -83,7 +84,12 @@ def build_network(city: City, data_root: Path) -> BuildResult:
     if "annotation" in city.sources:
         return _build_from_annotation(city, data_root)
     network, findings, actual = _station_list_network(city, data_root)
-    network.sources = _provenance(city, {"stations": actual})
+    hashes = {"stations": actual}
+    if "positions" in city.sources:
+        positions, hashes["positions"] = load_annotation(city.source_path("positions", data_root))
+        findings += check_image(city, positions, data_root)
+        findings += apply_positions(network, positions)
+    network.sources = _provenance(city, hashes)
     findings += apply_complexes(city, network)
     findings += validate_network(network)
     return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
@@ -117,7 +123,7 @@ def _build_from_annotation(city: City, data_root: Path) -> BuildResult:
     return BuildResult(network=network, report=QualityReport(city=city.slug, findings=findings))
 
 
-_SOURCE_NAMES = {"stations": "station list", "annotation": "annotation"}
+_SOURCE_NAMES = {"stations": "station list", "annotation": "annotation", "positions": "positions"}
 
 
 def _check_pin(city: City, kind: str, actual: str, findings: FindingList) -> None:

@@ -4,7 +4,9 @@ Every read text matched to a station proposes that station at each marker whose 
 station radii of the text's box (the gap between a marker and its label). Pairs are taken nearest first; a
 marker takes one station and a station one marker, so two markers never share a name and a name is never
 used twice. All texts matched to one station (a Chinese label stacked over its romanisation) go with it.
-A marker no label claims stays an unnamed proposal; a matched text with no free marker near it is listed.
+A station whose label has no free marker near it is placed on the line beside the label instead (`snapper`, see
+`curation.vision.snap`), unless another station already sits there. A marker no label claims stays an unnamed
+proposal; a matched text placed neither way is listed (a legend or index entry, a title).
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from curation.errors import MapcurateError
 from curation.vision.markers import MarkerCandidate
 from curation.vision.match import NameMatch
 from curation.vision.ocr import TextBox
+from curation.vision.snap import LineSnapper
 
 REACH = 4.0
 """station radii from a marker's centre to its label's box, at most (synthetic maps: ~2.5)."""
@@ -32,6 +37,8 @@ class Placed:
     match: NameMatch
     gap: float
     """distance from the marker's centre to the nearest label box, in station radii."""
+    on: str = "marker"
+    """"marker" (a checked marker) or "line" (placed on the line beside its label: no marker was found)."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,9 @@ def box_distance(box: tuple[float, float, float, float], x: float, y: float) -> 
 
 
 def associate(markers: Sequence[MarkerCandidate], texts: Sequence[tuple[TextBox, NameMatch | None]],
-              radius: float, reach: float = REACH) -> Association:
-    """Place each matched station at the nearest free marker within `reach` × `radius` of its label."""
+              radius: float, reach: float = REACH, snapper: LineSnapper | None = None) -> Association:
+    """Place each matched station at the nearest free marker within `reach` × `radius` of its label, else on
+    the line beside it (with a `snapper`)."""
     if radius <= 0 or reach <= 0:
         raise MapcurateError(f"radius and reach must be positive, but got {radius} and {reach}")
     by_station: dict[str, list[tuple[TextBox, NameMatch]]] = defaultdict(list)
@@ -75,6 +83,17 @@ def associate(markers: Sequence[MarkerCandidate], texts: Sequence[tuple[TextBox,
         named = sorted(by_station[station_id], key=lambda item: (-item[1].score, item[0].box))
         placed[station_id] = Placed(station_id, markers[index], tuple(t for t, _ in named), named[0][1],
                                     round(gap, 3))
+    if snapper is not None:
+        for station_id in sorted(set(by_station) - set(placed)):
+            named = sorted(by_station[station_id], key=lambda item: (-item[1].score, item[0].box))
+            point = snapper.place(named[0][0].box)
+            if point is None or any(np.hypot(point[0] - p.marker.x, point[1] - p.marker.y) < 2 * radius
+                                    for p in placed.values()):
+                continue
+            marker = MarkerCandidate(point[0], point[1], radius, 0.0, 0.0)
+            gap = box_distance(named[0][0].box, *point) / radius
+            placed[station_id] = Placed(station_id, marker, tuple(t for t, _ in named), named[0][1], round(gap, 3),
+                                        "line")
     unplaced = tuple((text, found) for station_id, named in sorted(by_station.items()) if station_id not in placed
                      for text, found in named)
     unnamed = tuple(m for i, m in enumerate(markers) if i not in taken)

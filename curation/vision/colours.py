@@ -178,3 +178,36 @@ def marker_lines(image: Image.Image, markers: Iterable[MarkerCandidate], lines: 
         share = near.mean(axis=0)
         out.append(tuple(i for i, s in zip(ids, share, strict=True) if s >= options.min_touch))
     return out
+
+
+LINE_SHARE = 0.01
+"""share of the saturated pixels from which a dominant colour is taken for a line's (most lines hold 5–30 %)."""
+LINE_CHROMA = 20.0
+"""CIELAB chroma from which a dominant colour is taken for a line's (dark brown text on a JPEG is not a line)."""
+
+
+def line_colours(colours: Iterable[MapColour], matched: Mapping[str, MapColour]) -> tuple[MapColour, ...]:
+    """The colours lines are drawn in: the matched lines' and every dominant colour holding `LINE_SHARE` (most
+    manifests give no line colours, and a printed colour can be far from its manifest's) and `LINE_CHROMA`."""
+    taken = (c for c in colours if c.share >= LINE_SHARE and float(np.hypot(c.lab[1], c.lab[2])) >= LINE_CHROMA)
+    return tuple(sorted({*matched.values(), *taken},
+                        key=lambda c: (-c.share, c.lab)))
+
+
+def line_mask(image: Image.Image, colours: Iterable[MapColour], options: ColourOptions | None = None
+              ) -> npt.NDArray[np.bool_]:
+    """Where `image` shows one of `colours` (within `near` ΔE of it), computed tile by tile."""
+    options = options or ColourOptions()
+    mask = np.zeros((image.height, image.width), dtype=bool)
+    targets = np.array(sorted({c.lab for c in colours})).reshape(-1, 3)
+    if not len(targets):
+        return mask
+    for x0, y0, tile in tiles(image, options.tile_size):
+        lab = to_lab(np.asarray(tile))
+        near = np.zeros(lab.shape[:2], dtype=bool)
+        for target in targets:
+            near |= np.linalg.norm(lab - target, axis=2) <= options.near
+        mask[y0:y0 + tile.height, x0:x0 + tile.width] = near
+        tile.close()
+    return mask
+

@@ -4,7 +4,8 @@ RapidOCR shrinks any input to 2,000 px on its long side, which makes a map's lab
 into `tile_size` tiles (below that limit) overlapping by `overlap` px. A text box touching a tile's inner edge may
 be cut there; it is dropped, since a label shorter than the overlap lies whole in a neighbouring tile. The same
 text seen whole in two tiles is kept once (the higher score). Rotated and vertical labels come back with their
-four corners. A station ring read as a lone "O" (or "0", "o") is dropped: it is a marker, not a name.
+four corners. A station ring read as a lone "O" (or "0", "o") is dropped: it is a marker, not a name. A tile with
+almost no ink (fewer than `min_ink` pixels far from its median colour) holds no text and is not read at all.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from curation.extras import require
 from curation.images import tile_starts, tiles
 
 _RING = re.compile(r"^[O0o〇○◯]+$")
+INK = 40
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,8 @@ class OcrOptions:
     min_score: float = 0.5
     edge: int = 2
     """px from a tile's inner edge within which a text box counts as cut."""
+    min_ink: int = 40
+    """pixels at least `INK` levels (in some channel) from the tile's median colour a tile needs to be read."""
 
     def __post_init__(self) -> None:
         problems = []
@@ -91,9 +95,11 @@ def read_text(image: Image.Image, options: OcrOptions | None = None,
         tile_starts(image.height, options.tile_size, options.overlap))
     found: list[TextBox] = []
     for done, (x0, y0, tile) in enumerate(tiles(image, options.tile_size, options.overlap), start=1):
-        bgr = np.ascontiguousarray(np.asarray(tile)[..., ::-1])
-        result = engine(bgr)
-        if result.boxes is not None:
+        rgb = np.asarray(tile)
+        result = None  # a tile without ink is not read
+        if _inked(rgb, options.min_ink):  # the flags each time: RapidOCR keeps the last call's
+            result = engine(np.ascontiguousarray(rgb[..., ::-1]), use_det=True, use_cls=True, use_rec=True)
+        if result is not None and result.boxes is not None:
             for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
                 if float(score) < options.min_score or not str(text).strip() or _RING.match(str(text).strip()):
                     continue
@@ -105,6 +111,27 @@ def read_text(image: Image.Image, options: OcrOptions | None = None,
         if on_tile:
             on_tile(done, total)
     return tuple(sorted(_suppress(found), key=lambda t: (t.box[1], t.box[0], t.text)))
+
+
+def _inked(rgb: np.ndarray[Any, Any], min_ink: int) -> bool:
+    """Whether at least `min_ink` pixels differ from the tile's median colour by `INK` in some channel."""
+    sample = rgb.reshape(-1, 3)
+    background = np.median(sample, axis=0).astype(np.int16)
+    return int((np.abs(sample.astype(np.int16) - background).max(axis=1) >= INK).sum()) >= min_ink
+
+
+def box_heights(crops: list[Image.Image]) -> list[float]:
+    """The short side of every text box the detector finds in the RGB `crops` (no recognition)."""
+    engine = _engine()
+    heights = []
+    for crop in crops:
+        result = engine(np.ascontiguousarray(np.asarray(crop)[..., ::-1]), use_det=True, use_cls=False,
+                        use_rec=False)
+        for quad in (result.boxes if result.boxes is not None else []):
+            corners = np.asarray(quad, dtype=np.float64)
+            sides = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[1])
+            heights.append(float(min(sides)))
+    return heights
 
 
 def _cut(quad: Any, x0: int, y0: int, size: tuple[int, int], image: tuple[int, int], edge: int) -> bool:

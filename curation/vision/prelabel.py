@@ -1,17 +1,22 @@
 """`mapcurate prelabel`: a city's map read into a proposed annotation — markers, names, kinds — for review.
 
-The map is read once through the safe image reader and processed tile by tile (markers, colours, text), so the
-largest map holds one full-size copy. Its markers are found, its text read and matched to the city's station
-list, the labels associated with the markers (`associate`), and each placed station's lines read from the
-colours around its marker. Written, each atomically, to `<out>/<city>/prelabel/`:
+The map file is read once through the safe image reader. Its label height is measured on a few windows and
+the map rescaled to the scale its labels read best at (`curation.vision.scale`; the full-size copy is closed
+before the text detector runs, and never held twice), then processed tile by tile: markers found, text read,
+broken labels joined (`labels`) and matched to the city's station list, the labels associated with the
+markers or, without one, the line beside them (`associate`, `snap`), and each placed station's lines read
+from the colours around it. Positions are given back in full-image pixels. Written, each atomically, to
+`<out>/<city>/prelabel/`:
 
 - `annotation.json` — the shared annotation format (stations only, no line traces yet), provenance `prelabel`,
-  for `mapcurate annotate push --annotation` to send as predictions; a confidence per station: a
-  named station's is its match score (0–1) times twice its marker's line contact, capped at 1; an unnamed
+  for `mapcurate annotate push --annotation` to send as predictions and `mapcurate build-graph --positions` to
+  take positions from; a confidence per station: a named station's is its match score (0–1) times twice its
+  marker's line contact, capped at 1 (on the line without a marker: times `ON_LINE_CONFIDENCE`); an unnamed
   marker's is half its contact;
 - `summary.json` — counts, the station-list stations not found, matched texts that found no marker, and the
   texts that matched no station;
-- `overlay.png` — the map (shrunk to at most `OVERLAY_PIXELS`) with named markers in green, unnamed in orange.
+- `overlay.png` — the map as read (shrunk to at most `OVERLAY_PIXELS`): stations named at a marker in green,
+  named on a line in blue, unnamed markers in orange.
 """
 
 from __future__ import annotations
@@ -21,10 +26,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from curation.annotations.io import write_annotation
-from curation.annotations.model import Annotation, ImageRef, Label, Provenance, StationMark
+from curation.annotations.model import Annotation, Box, ImageRef, Label, Marker, Provenance, StationMark
 from curation.atomic import write_bytes_atomic, write_json_atomic
 from curation.cities import City
 from curation.errors import SourceError
@@ -33,12 +39,19 @@ from curation.names import has_cjk
 from curation.network.build import build_network
 from curation.network.model import Network
 from curation.vision.associate import Association, associate
-from curation.vision.colours import dominant_colours, marker_lines, match_lines
-from curation.vision.markers import MarkerCandidate, MarkerOptions, detect_markers, station_radius
+from curation.vision.colours import dominant_colours, line_colours, line_mask, marker_lines, match_lines
+from curation.vision.labels import join_labels
+from curation.vision.markers import MarkerOptions, detect_markers, station_radius
 from curation.vision.match import NameMatcher
 from curation.vision.ocr import OcrOptions, read_text
+from curation.vision.scale import reading_scale, rescale, sample_windows
+from curation.vision.snap import LineSnapper
 
 TOOL = "mapcurate-vision (OpenCV markers, RapidOCR)"
+DEFAULT_RADIUS = 8.0
+"""the station radius (full-image px) assumed on a map where no marker is found."""
+ON_LINE_CONFIDENCE = 0.5
+"""how sure a station placed on the line beside its label is, against 1 for a marker with a line through it."""
 OVERLAY_PIXELS = 16_000_000
 
 
@@ -55,6 +68,10 @@ class PrelabelReport:
     """stations in the city's station list."""
     missing: list[str]
     folder: Path
+    scale: float = 1.0
+    """the scale the map was read at (`curation.vision.scale`)."""
+    on_marker: int = 0
+    """named stations placed at a marker (the others on the line beside their label)."""
 
     @property
     def recall(self) -> float:
@@ -74,72 +91,106 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
         raise SourceError(f"city {city.slug!r} has no map image to prelabel (no [sources.map])", city.manifest_path)
     info, content = pinned.read()  # read and pin-checked once; decoded from these bytes
     network = build_network(city, data_root).network
-    image = decode_image(content, pinned.path)
     ref = ImageRef(pinned.path.name, info.sha256, info.width, info.height)
+    with decode_image(content, pinned.path) as image:
+        samples = sample_windows(image)
+    measured = reading_scale(samples)  # the text detector never runs beside a full-size copy of the map
+    full = decode_image(content, pinned.path)
+    work = rescale(full, measured.scale)
+    if work is not full:
+        full.close()
 
     def step(name: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: on_step(name, done, total)) if on_step else None
 
-    found = detect_markers(image, markers, on_tile=step("markers"))
-    texts = read_text(image, ocr, on_tile=step("text"))
-    matcher = NameMatcher.of_network(network)
-    matched = [(text, matcher.match(text.text)) for text in texts]
-    radius = station_radius(found) or 8.0
-    association = associate(found, matched, radius)
-    colours = match_lines(dominant_colours(image), {k: v.color for k, v in network.lines.items() if v.color})
-    lines = marker_lines(image, [p.marker for p in association.placed], colours)
-    annotation = _annotation(ref, network, association, lines, city.station_language)
-    overlay = _overlay(image, association)  # everything computed before the first file is written
-    image.close()
+    found = detect_markers(work, markers, on_tile=step("markers"))
+    texts = read_text(work, ocr, on_tile=step("text"))
+    matched = join_labels(texts, NameMatcher.of_network(network))
+    radius = station_radius(found) or DEFAULT_RADIUS * measured.scale
+    dominant = dominant_colours(work)
+    colours = match_lines(dominant, {k: v.color for k, v in network.lines.items() if v.color})
+    snapper = LineSnapper(line_mask(work, line_colours(dominant, colours)), np.asarray(work.convert("L")), radius)
+    association = associate(found, matched, radius, snapper=snapper)
+    lines = marker_lines(work, [p.marker for p in association.placed], colours)
+    to_full = Rescaled(1 / measured.scale)
+    annotation = _annotation(ref, network, association, lines, city.station_language, to_full)
+    overlay = _overlay(work, association, (info.width, info.height))  # all computed before the first file is written
+    work.close()
     folder = prelabel_folder(city, out)
     write_annotation(folder / "annotation.json", annotation)
     placed = {p.station_id for p in association.placed}
     missing = sorted(set(network.stations) - placed)
     write_json_atomic(folder / "summary.json", {
-        "city": city.slug, "image": ref.to_dict(), "markers": len(found), "station_radius": round(radius, 3),
-        "texts": len(texts), "named": len(placed), "unnamed": len(association.unnamed),
+        "city": city.slug, "image": ref.to_dict(),
+        "reading_scale": {"scale": measured.scale, "text_height": measured.text_height, "boxes": measured.boxes},
+        "markers": len(found), "station_radius": round(to_full.length(radius), 3),
+        "texts": len(texts), "named": len(placed),
+        "named_on_marker": sum(p.on == "marker" for p in association.placed),
+        "named_on_line": sum(p.on == "line" for p in association.placed), "unnamed": len(association.unnamed),
         "reference_stations": len(network.stations), "missing": missing,
-        "unplaced_texts": [{"text": t.text, "station": m.station_id, "box": list(t.box)}
+        "unplaced_texts": [{"text": t.text, "station": m.station_id, "box": list(to_full.box(t.box))}
                            for t, m in association.unplaced],
-        "unmatched_texts": [{"text": t.text, "box": list(t.box)} for t, m in matched if m is None],
+        "unmatched_texts": [{"text": t.text, "box": list(to_full.box(t.box))} for t, m in matched if m is None],
         "line_colours": {k: v.hex for k, v in sorted(colours.items())},
     })
     write_bytes_atomic(folder / "overlay.png", overlay)
     return PrelabelReport(city.slug, len(found), len(texts), len(placed), len(association.unnamed),
-                          len(network.stations), missing, folder)
+                          len(network.stations), missing, folder, measured.scale,
+                          sum(p.on == "marker" for p in association.placed))
+
+
+@dataclass(frozen=True)
+class Rescaled:
+    """Lengths and points from the scale the map was read at back to full-image pixels."""
+
+    factor: float
+
+    def length(self, value: float) -> float:
+        return value * self.factor
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        return (round(x * self.factor, 3), round(y * self.factor, 3))
+
+    def box(self, box: Box) -> Box:
+        return (*self.point(box[0], box[1]), *self.point(box[2], box[3]))
 
 
 def _annotation(image: ImageRef, network: Network, association: Association, lines: list[tuple[str, ...]],
-                latin: str) -> Annotation:
+                latin: str, to_full: Rescaled) -> Annotation:
     provenance = Provenance("prelabel", tool=TOOL)
     stations = []
     for placed, on_lines in zip(association.placed, lines, strict=True):
         labels: dict[str, Label] = {}
         for text in placed.texts:
             labels.setdefault("zh" if has_cjk(text.text) else (latin if latin != "zh" else "en"),
-                              Label(text.text, text.box))
+                              Label(text.text, to_full.box(text.box)))
         station = network.stations[placed.station_id]
         kind = "interchange" if len(station.lines) > 1 or len(on_lines) > 1 else placed.marker.kind
-        confidence = round(min(1.0, placed.match.score / 100 * min(1.0, 2 * placed.marker.contact)), 3)
-        stations.append(StationMark(placed.station_id, _pos(placed.marker), provenance, kind,
-                                    placed.marker.to_marker(), labels, placed.station_id, confidence))
-    for i, marker in enumerate(association.unnamed):
-        stations.append(StationMark(f"marker-{i:04d}", _pos(marker), provenance, marker.kind, marker.to_marker(),
-                                    confidence=round(min(1.0, marker.contact) / 2, 3)))
+        sure = min(1.0, 2 * placed.marker.contact) if placed.on == "marker" else ON_LINE_CONFIDENCE
+        confidence = round(min(1.0, placed.match.score / 100 * sure), 3)
+        marker = placed.marker.to_marker() if placed.on == "marker" else None
+        stations.append(StationMark(placed.station_id, to_full.point(placed.marker.x, placed.marker.y), provenance,
+                                    kind, _full_marker(marker, to_full), labels, placed.station_id, confidence))
+    for i, found in enumerate(association.unnamed):
+        stations.append(StationMark(f"marker-{i:04d}", to_full.point(found.x, found.y), provenance, found.kind,
+                                    _full_marker(found.to_marker(), to_full),
+                                    confidence=round(min(1.0, found.contact) / 2, 3)))
     return Annotation(image, tuple(stations))
 
 
-def _pos(marker: MarkerCandidate) -> tuple[float, float]:
-    return (round(marker.x, 3), round(marker.y, 3))
+def _full_marker(marker: Marker | None, to_full: Rescaled) -> Marker | None:
+    return None if marker is None else Marker(marker.shape, to_full.box(marker.box))
 
 
-def _overlay(image: Image.Image, association: Association) -> bytes:
-    """Drawn on the map itself when it is small enough (its last use), else on a shrunk copy."""
-    small = downsize(image, OVERLAY_PIXELS)
+def _overlay(image: Image.Image, association: Association, full: tuple[int, int]) -> bytes:
+    """Drawn on the map as read (its last use) when it is no larger than the full-size map and `OVERLAY_PIXELS`,
+    else on a shrunk copy."""
+    small = downsize(image, min(OVERLAY_PIXELS, full[0] * full[1]))
     scale = small.width / image.width
     draw = ImageDraw.Draw(small)
     width = max(2, round(3 * scale * 2))
-    for colour, found in (((0, 170, 60), [p.marker for p in association.placed]),
+    for colour, found in (((0, 170, 60), [p.marker for p in association.placed if p.on == "marker"]),
+                          ((0, 110, 255), [p.marker for p in association.placed if p.on == "line"]),
                           ((255, 140, 0), list(association.unnamed))):
         for m in found:
             r = (m.radius + 4) * scale + 2

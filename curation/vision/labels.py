@@ -1,0 +1,88 @@
+"""Read texts joined into labels: a name broken over two lines, or split by a marker, read as one.
+
+OCR returns one box per line of text, so "Little" above "India" are two texts and neither names a station.
+Two texts are joined when they sit like the lines of one label — one under the other (a vertical gap of at
+most `LINE_GAP` text heights, overlapping horizontally), or side by side on one line (a gap of at most
+`WORD_GAP` heights) — and the joined text matches a station at least as well as either part does. Pairs are
+joined best match first, each text once; a second pass joins a third line. Only upright boxes are joined
+(a rotated label is read whole: its line is not broken).
+
+A Chinese name stacked over its romanisation is not joined: each part names the station on its own, and
+`associate` takes all the texts matched to one station together.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from curation.vision.match import NameMatch, NameMatcher
+from curation.vision.ocr import TextBox
+
+LINE_GAP = 0.6
+WORD_GAP = 1.5
+PASSES = 2
+
+Matched = tuple[TextBox, NameMatch | None]
+
+
+def join_labels(texts: Sequence[TextBox], matcher: NameMatcher) -> list[Matched]:
+    """Each text (or joined label) with the station it matches, or None; in the order of `texts`."""
+    matched: list[Matched] = [(text, matcher.match(text.text)) for text in texts]
+    for _ in range(PASSES):
+        joined = _join_once(matched, matcher)
+        if joined is None:
+            break
+        matched = joined
+    return matched
+
+
+def _join_once(matched: list[Matched], matcher: NameMatcher) -> list[Matched] | None:
+    upright = [i for i, (text, _) in enumerate(matched) if _upright(text)]
+    offers: list[tuple[float, int, int, TextBox, NameMatch]] = []
+    for i in upright:
+        for j in upright:
+            if i == j or not _adjacent(matched[i][0], matched[j][0]):
+                continue
+            text = _joined(matched[i][0], matched[j][0])
+            found = matcher.match(text.text)
+            best_part = max((m.score for _, m in (matched[i], matched[j]) if m is not None), default=0.0)
+            if found is not None and found.score >= best_part:
+                offers.append((found.score, i, j, text, found))
+    if not offers:
+        return None
+    offers.sort(key=lambda o: (-o[0], o[1], o[2]))
+    used: set[int] = set()
+    replaced: dict[int, Matched] = {}
+    for _, i, j, text, found in offers:
+        if i in used or j in used:
+            continue
+        used |= {i, j}
+        replaced[min(i, j)] = (text, found)
+    return [replaced.get(k, item) for k, item in enumerate(matched) if k not in used or k in replaced]
+
+
+def _upright(text: TextBox) -> bool:
+    (x0, y0), (x1, y1) = text.quad[0], text.quad[1]
+    return abs(y1 - y0) <= 0.1 * max(1.0, abs(x1 - x0)) and not text.vertical
+
+
+def _adjacent(first: TextBox, second: TextBox) -> bool:
+    """`second` is the next line under `first`, or the next word right of it (module doc)."""
+    a, b = first.box, second.box
+    height = max(a[3] - a[1], b[3] - b[1])
+    if max(a[3] - a[1], b[3] - b[1]) > 1.8 * min(a[3] - a[1], b[3] - b[1]):
+        return False
+    overlap_x = min(a[2], b[2]) - max(a[0], b[0])
+    overlap_y = min(a[3], b[3]) - max(a[1], b[1])
+    below = -0.2 * height <= b[1] - a[3] <= LINE_GAP * height and overlap_x > 0.3 * min(a[2] - a[0], b[2] - b[0])
+    beside = -0.2 * height <= b[0] - a[2] <= WORD_GAP * height and overlap_y > 0.5 * min(a[3] - a[1], b[3] - b[1])
+    return bool(below or beside)
+
+
+def _joined(first: TextBox, second: TextBox) -> TextBox:
+    x0, y0 = np.minimum(first.box[:2], second.box[:2])
+    x1, y1 = np.maximum(first.box[2:], second.box[2:])
+    quad = ((float(x0), float(y0)), (float(x1), float(y0)), (float(x1), float(y1)), (float(x0), float(y1)))
+    return TextBox(f"{first.text} {second.text}", min(first.score, second.score), quad)

@@ -1,0 +1,40 @@
+"""The scale a map is read at: measured from its labels, windows spread over it, rescaling bounded."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from curation.errors import MapcurateError
+from curation.vision.scale import BAND, TARGET, reading_scale, rescale, sample_windows
+
+from .conftest import Synthetic
+
+
+def test_blank_windows_are_not_sampled() -> None:
+    blank = Image.new("RGB", (3000, 3000), "white")
+    assert sample_windows(blank) == []
+    blank.paste((0, 0, 0), (1400, 1400, 1600, 1600))  # ink in the centre cell only
+    crops = sample_windows(blank)
+    assert len(crops) == 1 and crops[0].size == (1024, 1024)
+    with pytest.raises(MapcurateError, match="grid must be at least 1"):
+        sample_windows(blank, grid=0)
+
+
+def test_rescale_is_identity_at_one_and_bounded() -> None:
+    image = Image.new("RGB", (400, 300), "white")
+    assert rescale(image, 1.0) is image
+    assert rescale(image, 0.5).size == (200, 150)
+    with pytest.raises(MapcurateError, match="scale must be in"):
+        rescale(image, 0.05)
+
+
+def test_legible_labels_are_read_as_they_are_and_large_ones_scaled_down(small_synthetic: Synthetic) -> None:
+    pytest.importorskip("rapidocr")
+    native = reading_scale(sample_windows(small_synthetic.image))
+    assert native.scale == 1.0 and native.text_height is not None and BAND[0] <= native.text_height <= BAND[1]
+    big = small_synthetic.image.resize((small_synthetic.image.width * 3, small_synthetic.image.height * 3))
+    measured = reading_scale(sample_windows(big))
+    assert measured.text_height is not None and measured.text_height > BAND[1]
+    assert measured.scale == pytest.approx(TARGET / measured.text_height, rel=1e-3) and measured.scale < 0.7
+    assert reading_scale([]).scale == 1.0

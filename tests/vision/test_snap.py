@@ -1,0 +1,49 @@
+"""Labels without a marker placed on the line beside them: on the line's middle, at a ring drawn there, or not at
+all when no line is near (a legend or a title)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from curation.errors import MapcurateError
+from curation.vision.snap import LineSnapper
+
+
+def drawn(ring: bool) -> tuple[np.ndarray, np.ndarray]:
+    """A 300 × 200 map: a horizontal line 7 px thick through y = 100 (rows 97–103), a ring on it at x = 210."""
+    mask = np.zeros((200, 300), dtype=bool)
+    mask[97:104, :] = True
+    grey = np.full((200, 300), 255, dtype=np.uint8)
+    grey[mask] = 90
+    if ring:
+        cv2.circle(grey, (210, 100), 9, 0, 2)
+        cv2.circle(grey, (210, 100), 7, 255, -1)
+    return mask, grey
+
+
+def test_a_label_is_placed_on_the_middle_of_the_line_below_it() -> None:
+    mask, grey = drawn(ring=False)
+    x, y = LineSnapper(mask, grey, radius=8.0).place((120, 70, 180, 88))  # type: ignore[misc]
+    assert abs(y - 100.5) <= 0.5 and 110 <= x <= 190
+
+
+def test_a_ring_beside_the_label_is_where_the_station_is() -> None:
+    mask, grey = drawn(ring=True)
+    point = LineSnapper(mask, grey, radius=8.0).place((200, 70, 260, 88))
+    assert point is not None and np.hypot(point[0] - 210.5, point[1] - 100.5) <= 1.5
+
+
+def test_a_label_with_no_line_in_reach_is_not_placed() -> None:
+    mask, grey = drawn(ring=False)
+    assert LineSnapper(mask, grey, radius=8.0).place((120, 10, 180, 28)) is None  # 69 px away, reach 32
+    assert LineSnapper(mask, grey, radius=8.0, reach=10).place((120, 10, 180, 28)) is not None
+
+
+def test_mismatched_inputs_are_refused() -> None:
+    mask, grey = drawn(ring=False)
+    with pytest.raises(MapcurateError, match="one shape"):
+        LineSnapper(mask, grey[:10], radius=8.0)
+    with pytest.raises(MapcurateError, match="must be positive"):
+        LineSnapper(mask, grey, radius=0.0)
