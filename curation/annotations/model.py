@@ -26,6 +26,11 @@ SHAPES = ("circle", "ring", "capsule", "rounded_box", "icon", "tick", "unknown")
 SOURCES = ("synthetic", "manual", "prelabel", "labelstudio")
 
 Point = tuple[float, float]
+
+
+def format_point(point: Point) -> str:
+    """`point` as messages show it: `(x, y)`, at most six significant digits each."""
+    return f"({point[0]:g}, {point[1]:g})"
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")

@@ -49,7 +49,7 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from curation.annotations.model import Annotation, LineTrace, StationMark
+from curation.annotations.model import Annotation, LineTrace, StationMark, format_point
 from curation.cities import City
 from curation.images import map_source
 from curation.names import match_key, parse_source_name, slugify, stable_ids, without_parentheticals
@@ -118,8 +118,8 @@ def import_annotation(city: City, annotation: Annotation) -> tuple[Network, Find
         station = stations[station_of[mark.id]]
         if not station.lines:
             out.add("error", "annotation-station-unserved",
-                    f"{_label(station)} ({station.id}, mark {mark.id!r} at {_xy(mark.pos)}) lies on no traced line "
-                    f"(tolerance {tolerance[mark.id]:g} px)",
+                    f"{_label(station)} ({station.id}, mark {mark.id!r} at {format_point(mark.pos)}) lies on no "
+                    f"traced line (tolerance {tolerance[mark.id]:g} px)",
                     "trace the line(s) through its marker, or fix its pos / marker box; remove the mark if the "
                     "map does not draw a station here", station=_label(station))
     network = Network(city=city.slug, country=city.country, city_names=dict(city.names),
@@ -204,7 +204,7 @@ def _primary(city: City, mark: StationMark, names: dict[str, str], out: FindingL
         return names[city.station_language]
     if not names:
         out.add("error", "annotation-station-unnamed",
-                f"mark {mark.id!r} at {_xy(mark.pos)} has no label", "add its label as the map prints it",
+                f"mark {mark.id!r} at {format_point(mark.pos)} has no label", "add its label as the map prints it",
                 station=mark.network_id or mark.id)
         return None
     lang = next(iter(names))
@@ -501,7 +501,3 @@ def _valid_id(value: str) -> bool:
 
 def _label(station: Station) -> str:
     return next(iter(station.names.values()))
-
-
-def _xy(pos: tuple[float, float]) -> str:
-    return f"({pos[0]:g}, {pos[1]:g})"

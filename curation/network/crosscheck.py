@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from typing import TypeVar
 
+from curation.annotations.model import format_point
 from curation.names import match_key, strip_generic_suffix
 from curation.network.hints import add_correction, toml_str
 from curation.network.model import Line, Network, Station
@@ -48,17 +49,18 @@ def crosscheck(annotated: Network, listed: Network) -> FindingList:
     for sid in sorted(set(listed.stations) - matched):
         station = listed.stations[sid]
         out.add("warning", "annotation-station-missing",
-                f"{_name(station)} ({sid}) is in the station list (on {_lines(listed, station)}) but not in the "
-                "annotation", f"annotate it: a mark labelled {toml_str(_name(station))} on the map's "
+                f"{station.display_name} ({sid}) is in the station list (on {_lines(listed, station)}) but not in the "
+                "annotation", f"annotate it: a mark labelled {toml_str(station.display_name)} on the map's "
                 f"{_lines(listed, station)}; if the map does not draw it, the station list is wrong here",
-                station=_name(station))
+                station=station.display_name)
     for sid in sorted(set(annotated.stations) - set(station_of)):
         station = annotated.stations[sid]
         out.add("warning", "annotation-station-extra",
-                f"{_name(station)} ({sid}, at {_pos(station)}) is annotated but the station list does not have it",
+                f"{station.display_name} ({sid}, at {_pos(station)}) is annotated but the station list does not "
+                "have it",
                 "check its label against the station list (if it is misspelt, correct it or give the mark the "
                 "list's id as network_id); remove the mark if it is not a station of this network",
-                station=_name(station))
+                station=station.display_name)
     for aid, lid in sorted(station_of.items()):
         _compare_names(annotated.stations[aid], listed.stations[lid], out)
     for lid in sorted(set(listed.lines) - set(line_of.values())):
@@ -158,8 +160,8 @@ def _compare_line(annotated: Network, listed: Network, line: Line, reference: Li
     theirs = [[s for s in ride if s in matched] for ride in reference.variants]
     ours_stops, their_stops = set().union(*ours), set().union(*theirs)
     if ours_stops != their_stops:
-        extra = [_name(listed.stations[s]) for s in sorted(ours_stops - their_stops)]
-        missing = [_name(listed.stations[s]) for s in sorted(their_stops - ours_stops)]
+        extra = [listed.stations[s].display_name for s in sorted(ours_stops - their_stops)]
+        missing = [listed.stations[s].display_name for s in sorted(their_stops - ours_stops)]
         parts = ([f"the station list does not have it stop at {', '.join(extra)}"] if extra else []) + \
                 ([f"the annotation does not pass {', '.join(missing)}"] if missing else [])
         out.add("warning", "annotation-line-stops-differ", f"{label} ({line.id}): {'; '.join(parts)}",
@@ -214,11 +216,6 @@ def _aligned(ride: list[str], like: list[str], loop: bool) -> list[str]:
     return max(forms, key=lambda form: sum(a == b for a, b in zip(form, like, strict=False)))
 
 
-def _name(station: Station) -> str:
-    name = next(iter(station.names.values()))
-    return f"{name} ({station.disambiguation})" if station.disambiguation else name
-
-
 def _line(line: Line) -> str:
     return line.source_name or line.id
 
@@ -228,9 +225,9 @@ def _lines(network: Network, station: Station) -> str:
 
 
 def _pos(station: Station) -> str:
-    return f"({station.pos[0]:g}, {station.pos[1]:g})" if station.pos is not None else "no position"
+    return format_point(station.pos) if station.pos is not None else "no position"
 
 
 def _ride(network: Network, ride: Iterable[str]) -> str:
-    names = [_name(network.stations[s]) for s in ride]
+    names = [network.stations[s].display_name for s in ride]
     return " → ".join(names[:_SHOWN]) + (f" → … ({len(names) - _SHOWN} more)" if len(names) > _SHOWN else "")

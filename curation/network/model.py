@@ -25,6 +25,12 @@ class Station:
     pos: tuple[float, float] | None = None
 
     @property
+    def display_name(self) -> str:
+        """The first name, with the disambiguation that tells apart stations of the same name; else the id."""
+        name = next(iter(self.names.values()), self.id)
+        return f"{name} ({self.disambiguation})" if self.disambiguation else name
+
+    @property
     def is_transfer(self) -> bool:
         """Served by two or more lines of this network."""
         return len(self.lines) >= 2

@@ -19,7 +19,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from curation.annotations.model import Annotation
+from curation.annotations.model import Annotation, format_point
 from curation.network.model import Network
 from curation.network.quality import FindingList
 
@@ -38,16 +38,17 @@ def apply_positions(network: Network, annotation: Annotation, min_confidence: fl
             continue
         if sid not in network.stations:
             out.add("warning", "position-unknown-station",
-                    f"mark {mark.id!r} at {_xy(mark.pos)} places station id {sid!r}, which the station list does "
-                    "not have", "correct the mark's network_id, or remove the mark")
+                    f"mark {mark.id!r} at {format_point(mark.pos)} places station id {sid!r}, which the station list "
+                    "does not have", "correct the mark's network_id, or remove the mark")
         else:
             placed[sid] = mark.pos
     for sid in sorted(_off_line(network, placed)):
+        station = network.stations[sid]
         out.add("warning", "position-off-line",
-                f"{_name(network, sid)} ({sid}) is placed at {_xy(placed[sid])}, far from its placed neighbours on "
-                f"{', '.join(sorted(network.stations[sid].lines))}; its position is not used",
+                f"{station.display_name} ({sid}) is placed at {format_point(placed[sid])}, far from its placed "
+                f"neighbours on {', '.join(sorted(station.lines))}; its position is not used",
                 "check the mark's label: it may name another station, or be a legend entry",
-                station=_name(network, sid))
+                station=station.display_name)
         del placed[sid]
     for sid, pos in placed.items():
         network.stations[sid].pos = pos
@@ -78,11 +79,3 @@ def _off_line(network: Network, placed: dict[str, tuple[float, float]]) -> set[s
             near[b] |= distance <= limit
     return {sid for sid, ok in near.items() if not ok}
 
-
-def _name(network: Network, sid: str) -> str:
-    station = network.stations[sid]
-    return next(iter(station.names.values()), sid)
-
-
-def _xy(pos: tuple[float, float]) -> str:
-    return f"({pos[0]:.1f}, {pos[1]:.1f})"

@@ -196,18 +196,27 @@ def line_colours(colours: Iterable[MapColour], matched: Mapping[str, MapColour])
 
 def line_mask(image: Image.Image, colours: Iterable[MapColour], options: ColourOptions | None = None
               ) -> npt.NDArray[np.bool_]:
-    """Where `image` shows one of `colours` (within `near` ΔE of it), computed tile by tile."""
+    """Where `image` shows one of `colours` (within `near` ΔE of it), computed tile by tile.
+
+    A tile holds far fewer distinct colours than pixels: each distinct 24-bit colour is compared once and the
+    answer looked up per pixel."""
     options = options or ColourOptions()
     mask = np.zeros((image.height, image.width), dtype=bool)
     targets = np.array(sorted({c.lab for c in colours})).reshape(-1, 3)
     if not len(targets):
         return mask
+    answer = np.zeros(1 << 24, dtype=bool)
     for x0, y0, tile in tiles(image, options.tile_size):
-        lab = to_lab(np.asarray(tile))
-        near = np.zeros(lab.shape[:2], dtype=bool)
+        rgb = np.asarray(tile, dtype=np.uint32)
+        codes = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
+        seen = np.zeros(1 << 24, dtype=bool)
+        seen[codes] = True
+        distinct = np.flatnonzero(seen)
+        lab = to_lab(np.stack([distinct >> 16, (distinct >> 8) & 255, distinct & 255], axis=-1).astype(np.uint8))
+        near = np.zeros(len(distinct), dtype=bool)
         for target in targets:
-            near |= np.linalg.norm(lab - target, axis=2) <= options.near
-        mask[y0:y0 + tile.height, x0:x0 + tile.width] = near
+            near |= np.linalg.norm(lab - target, axis=1) <= options.near
+        answer[distinct] = near
+        mask[y0:y0 + tile.height, x0:x0 + tile.width] = answer[codes]
         tile.close()
     return mask
-

@@ -13,15 +13,20 @@ A Chinese name stacked over its romanisation is not joined: each part names the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
+import shapely
 
 from curation.vision.match import NameMatch, NameMatcher
 from curation.vision.ocr import TextBox
 
 LINE_GAP = 0.6
 WORD_GAP = 1.5
+HEIGHT_RATIO = 1.8
+"""the most two lines of one label differ in text height."""
+SLACK = 0.2
+"""how far (in text heights) two lines of one label may overlap where a gap is expected."""
 PASSES = 2
 
 Matched = tuple[TextBox, NameMatch | None]
@@ -41,10 +46,9 @@ def join_labels(texts: Sequence[TextBox], matcher: NameMatcher) -> list[Matched]
 def _join_once(matched: list[Matched], matcher: NameMatcher) -> list[Matched] | None:
     upright = [i for i, (text, _) in enumerate(matched) if _upright(text)]
     offers: list[tuple[float, int, int, TextBox, NameMatch]] = []
-    for i in upright:
-        for j in upright:
-            if i == j or not _adjacent(matched[i][0], matched[j][0]):
-                continue
+    for first, second in _neighbours([matched[k][0] for k in upright]):
+        i, j = upright[first], upright[second]
+        if _adjacent(matched[i][0], matched[j][0]):
             text = _joined(matched[i][0], matched[j][0])
             found = matcher.match(text.text)
             best_part = max((m.score for _, m in (matched[i], matched[j]) if m is not None), default=0.0)
@@ -68,16 +72,35 @@ def _upright(text: TextBox) -> bool:
     return abs(y1 - y0) <= 0.1 * max(1.0, abs(x1 - x0)) and not text.vertical
 
 
+def _neighbours(texts: Sequence[TextBox]) -> Iterator[tuple[int, int]]:
+    """Every ordered pair `(i, j)`, i ≠ j, that may be `_adjacent`: `texts[j]`'s box meets the region around
+    `texts[i]`'s where the next line or word can start (a spatial index, not every pair)."""
+    boxes = [text.box for text in texts]
+    if not boxes:
+        return
+    tree = shapely.STRtree([shapely.box(*b) for b in boxes])
+    reach = []
+    for x0, y0, x1, y1 in boxes:
+        most = HEIGHT_RATIO * (y1 - y0)  # the tallest the other text may be
+        reach.append(shapely.box(x0 - SLACK * most, y0 - SLACK * most, x1 + WORD_GAP * most, y1 + LINE_GAP * most))
+    first, second = tree.query(reach)
+    for i, j in sorted(zip(first.tolist(), second.tolist(), strict=True)):
+        if i != j:
+            yield i, j
+
+
 def _adjacent(first: TextBox, second: TextBox) -> bool:
     """`second` is the next line under `first`, or the next word right of it (module doc)."""
     a, b = first.box, second.box
-    height = max(a[3] - a[1], b[3] - b[1])
-    if max(a[3] - a[1], b[3] - b[1]) > 1.8 * min(a[3] - a[1], b[3] - b[1]):
+    heights = a[3] - a[1], b[3] - b[1]
+    height = max(heights)
+    if height > HEIGHT_RATIO * min(heights):
         return False
     overlap_x = min(a[2], b[2]) - max(a[0], b[0])
     overlap_y = min(a[3], b[3]) - max(a[1], b[1])
-    below = -0.2 * height <= b[1] - a[3] <= LINE_GAP * height and overlap_x > 0.3 * min(a[2] - a[0], b[2] - b[0])
-    beside = -0.2 * height <= b[0] - a[2] <= WORD_GAP * height and overlap_y > 0.5 * min(a[3] - a[1], b[3] - b[1])
+    below = (-SLACK * height <= b[1] - a[3] <= LINE_GAP * height
+             and overlap_x > 0.3 * min(a[2] - a[0], b[2] - b[0]))
+    beside = -SLACK * height <= b[0] - a[2] <= WORD_GAP * height and overlap_y > 0.5 * min(heights)
     return bool(below or beside)
 
 

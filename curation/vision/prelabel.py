@@ -119,14 +119,15 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     folder = prelabel_folder(city, out)
     write_annotation(folder / "annotation.json", annotation)
     placed = {p.station_id for p in association.placed}
+    on_marker = sum(p.on == "marker" for p in association.placed)
     missing = sorted(set(network.stations) - placed)
     write_json_atomic(folder / "summary.json", {
         "city": city.slug, "image": ref.to_dict(),
         "reading_scale": {"scale": measured.scale, "text_height": measured.text_height, "boxes": measured.boxes},
         "markers": len(found), "station_radius": round(to_full.length(radius), 3),
         "texts": len(texts), "named": len(placed),
-        "named_on_marker": sum(p.on == "marker" for p in association.placed),
-        "named_on_line": sum(p.on == "line" for p in association.placed), "unnamed": len(association.unnamed),
+        "named_on_marker": on_marker, "named_on_line": len(placed) - on_marker,
+        "unnamed": len(association.unnamed),
         "reference_stations": len(network.stations), "missing": missing,
         "unplaced_texts": [{"text": t.text, "station": m.station_id, "box": list(to_full.box(t.box))}
                            for t, m in association.unplaced],
@@ -135,8 +136,7 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     })
     write_bytes_atomic(folder / "overlay.png", overlay)
     return PrelabelReport(city.slug, len(found), len(texts), len(placed), len(association.unnamed),
-                          len(network.stations), missing, folder, measured.scale,
-                          sum(p.on == "marker" for p in association.placed))
+                          len(network.stations), missing, folder, measured.scale, on_marker)
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,9 @@ class Rescaled:
     def box(self, box: Box) -> Box:
         return (*self.point(box[0], box[1]), *self.point(box[2], box[3]))
 
+    def marker(self, marker: Marker | None) -> Marker | None:
+        return None if marker is None else Marker(marker.shape, self.box(marker.box))
+
 
 def _annotation(image: ImageRef, network: Network, association: Association, lines: list[tuple[str, ...]],
                 latin: str, to_full: Rescaled) -> Annotation:
@@ -170,16 +173,12 @@ def _annotation(image: ImageRef, network: Network, association: Association, lin
         confidence = round(min(1.0, placed.match.score / 100 * sure), 3)
         marker = placed.marker.to_marker() if placed.on == "marker" else None
         stations.append(StationMark(placed.station_id, to_full.point(placed.marker.x, placed.marker.y), provenance,
-                                    kind, _full_marker(marker, to_full), labels, placed.station_id, confidence))
+                                    kind, to_full.marker(marker), labels, placed.station_id, confidence))
     for i, found in enumerate(association.unnamed):
         stations.append(StationMark(f"marker-{i:04d}", to_full.point(found.x, found.y), provenance, found.kind,
-                                    _full_marker(found.to_marker(), to_full),
+                                    to_full.marker(found.to_marker()),
                                     confidence=round(min(1.0, found.contact) / 2, 3)))
     return Annotation(image, tuple(stations))
-
-
-def _full_marker(marker: Marker | None, to_full: Rescaled) -> Marker | None:
-    return None if marker is None else Marker(marker.shape, to_full.box(marker.box))
 
 
 def _overlay(image: Image.Image, association: Association, full: tuple[int, int]) -> bytes:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -15,8 +16,10 @@ from curation.vision.colours import (
     dominant_colours,
     hex_to_lab,
     lab_to_hex,
+    line_mask,
     marker_lines,
     match_lines,
+    to_lab,
 )
 from curation.vision.markers import MarkerCandidate
 from tests.vision.conftest import Synthetic
@@ -47,6 +50,17 @@ def test_the_lines_through_each_marker_are_its_lines(synthetic: Synthetic) -> No
     found = marker_lines(synthetic.image, markers, matched)
     assert sum(f == t for f, t in zip(found, truth, strict=True)) / len(truth) >= 0.98
     assert any(len(t) > 1 for t in truth)  # interchanges are among them
+
+
+def test_the_line_mask_is_every_pixel_within_near_of_a_line_colour(synthetic: Synthetic) -> None:
+    colours = list(match_lines(dominant_colours(synthetic.image), manifest_colours(synthetic)).values())
+    options = ColourOptions(tile_size=97)  # many tiles, whose distinct colours differ
+    mask = line_mask(synthetic.image, colours, options)
+    lab = to_lab(np.asarray(synthetic.image.convert("RGB")))
+    near = np.stack([np.linalg.norm(lab - np.array(c.lab), axis=2) for c in colours]).min(axis=0)
+    assert np.array_equal(mask, near <= options.near)
+    assert 0.01 < mask.mean() < 0.5  # the lines, not the paper
+    assert not line_mask(synthetic.image, []).any()
 
 
 def test_a_map_without_colour_has_none() -> None:
