@@ -62,7 +62,7 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float
 
 def baseline(slug: str, data_root: Path, sample: int) -> dict[str, Any]:
     """The naive reading (module doc); runs in its own process (`--baseline-one`)."""
-    from curation.vision.ocr import _engine
+    from curation.vision.ocr import engine as ocr_engine
 
     city = load_city(slug)
     network = build_network(city, data_root).network
@@ -70,7 +70,7 @@ def baseline(slug: str, data_root: Path, sample: int) -> dict[str, Any]:
     assert pinned is not None
     _, content = pinned.read()
     image = decode_image(content, pinned.path)
-    engine = _engine()
+    engine = ocr_engine()
     keys = {key(name): sid for sid, s in network.stations.items() for name in (*s.names.values(), *s.aliases)}
     found: set[str] = set()
     read_pixels = 0

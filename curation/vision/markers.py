@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import numpy.typing as npt
+import shapely
 from PIL import Image
 
 from curation.annotations.model import Box, Marker
@@ -165,11 +166,16 @@ def _check(grey: npt.NDArray[np.uint8], saturated: npt.NDArray[np.bool_], cx: fl
 def _suppress(found: list[MarkerCandidate]) -> list[MarkerCandidate]:
     """One candidate per marker: the most line contact first, then any overlapping its disc is dropped."""
     order = sorted(found, key=lambda c: (-c.contact, c.y, c.x, c.radius))
-    kept: list[MarkerCandidate] = []
-    for candidate in order:
-        if all(np.hypot(candidate.x - k.x, candidate.y - k.y) > max(candidate.radius, k.radius) for k in kept):
-            kept.append(candidate)
-    return kept
+    if not order:
+        return []
+    tree = shapely.STRtree(shapely.points([(c.x, c.y) for c in order]))
+    largest = max(c.radius for c in order)
+    kept = np.zeros(len(order), dtype=bool)
+    for i, c in enumerate(order):
+        near = tree.query(shapely.box(c.x - largest, c.y - largest, c.x + largest, c.y + largest)).tolist()
+        kept[i] = all(np.hypot(c.x - order[j].x, c.y - order[j].y) > max(c.radius, order[j].radius)
+                      for j in near if kept[j])
+    return [c for c, keep in zip(order, kept, strict=True) if keep]
 
 
 def _kinds(kept: list[MarkerCandidate], options: MarkerOptions) -> tuple[MarkerCandidate, ...]:

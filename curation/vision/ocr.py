@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import shapely
 from PIL import Image
 
 from curation.annotations.model import Box, Point
@@ -78,7 +79,8 @@ class TextBox:
 
 
 @functools.lru_cache(maxsize=1)
-def _engine() -> Any:
+def engine() -> Any:
+    """The RapidOCR engine, loaded once per process; pass `use_det`, `use_cls`, `use_rec` on every call."""
     rapidocr = require("rapidocr", "prelabel", "reading map labels (OCR)")
     require("onnxruntime", "prelabel", "reading map labels (OCR)")
     return rapidocr.RapidOCR(params={"Global.log_level": "error"})
@@ -90,7 +92,7 @@ def read_text(image: Image.Image, options: OcrOptions | None = None,
     options = options or OcrOptions()
     if image.mode != "RGB":
         raise MapcurateError(f"read_text needs an 8-bit RGB image, but got mode {image.mode}")
-    engine = _engine()
+    ocr = engine()
     total = len(tile_starts(image.width, options.tile_size, options.overlap)) * len(
         tile_starts(image.height, options.tile_size, options.overlap))
     found: list[TextBox] = []
@@ -98,7 +100,7 @@ def read_text(image: Image.Image, options: OcrOptions | None = None,
         rgb = np.asarray(tile)
         result = None  # a tile without ink is not read
         if _inked(rgb, options.min_ink):  # the flags each time: RapidOCR keeps the last call's
-            result = engine(np.ascontiguousarray(rgb[..., ::-1]), use_det=True, use_cls=True, use_rec=True)
+            result = ocr(np.ascontiguousarray(rgb[..., ::-1]), use_det=True, use_cls=True, use_rec=True)
         if result is not None and result.boxes is not None:
             for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
                 if float(score) < options.min_score or not str(text).strip() or _RING.match(str(text).strip()):
@@ -122,10 +124,10 @@ def _inked(rgb: np.ndarray[Any, Any], min_ink: int) -> bool:
 
 def box_heights(crops: list[Image.Image]) -> list[float]:
     """The short side of every text box the detector finds in the RGB `crops` (no recognition)."""
-    engine = _engine()
+    ocr = engine()
     heights = []
     for crop in crops:
-        result = engine(np.ascontiguousarray(np.asarray(crop)[..., ::-1]), use_det=True, use_cls=False,
+        result = ocr(np.ascontiguousarray(np.asarray(crop)[..., ::-1]), use_det=True, use_cls=False,
                         use_rec=False)
         for quad in (result.boxes if result.boxes is not None else []):
             corners = np.asarray(quad, dtype=np.float64)
@@ -144,11 +146,13 @@ def _cut(quad: Any, x0: int, y0: int, size: tuple[int, int], image: tuple[int, i
 
 def _suppress(found: list[TextBox]) -> list[TextBox]:
     """The same text read in two overlapping tiles, kept once: the higher score wins."""
-    kept: list[TextBox] = []
-    for text in sorted(found, key=lambda t: (-t.score, t.box, t.text)):
-        if all(_iou(text.box, k.box) < 0.5 for k in kept):
-            kept.append(text)
-    return kept
+    ordered = sorted(found, key=lambda t: (-t.score, t.box, t.text))
+    boxes = [text.box for text in ordered]
+    tree = shapely.STRtree([shapely.box(*box) for box in boxes])
+    kept = np.zeros(len(ordered), dtype=bool)
+    for i, box in enumerate(boxes):
+        kept[i] = all(_iou(box, boxes[j]) < 0.5 for j in tree.query(shapely.box(*box)).tolist() if kept[j])
+    return [text for text, keep in zip(ordered, kept, strict=True) if keep]
 
 
 def _iou(a: Box, b: Box) -> float:
