@@ -16,6 +16,7 @@ Synthetic maps (`--seeds`, six lines each) have exact truth: name recall, name a
 half a marker of its true position), median position error in marker radii.
 
     MAPCURATE_DATA=../shared/data .venv/bin/python benchmarks/bench_prelabel.py [--cities miami oslo] [--seeds 1 2]
+        [--keep DIR]  # keep each proposal (annotation, summary, overlay) for a look
 """
 
 from __future__ import annotations
@@ -146,6 +147,7 @@ def main() -> None:
     parser.add_argument("--seeds", nargs="*", type=int, default=[1, 2])
     parser.add_argument("--baseline-max-mp", type=float, default=30.0)
     parser.add_argument("--sample", type=int, default=4)
+    parser.add_argument("--keep", type=Path, help="write the proposals (annotation, summary, overlay) here")
     parser.add_argument("--baseline-one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_one:
@@ -154,9 +156,10 @@ def main() -> None:
     slugs = args.cities if args.cities is not None else [
         s for s in city_slugs() if load_city(s).has_source("map", args.data_root) and s != "demo"]
     with tempfile.TemporaryDirectory() as scratch:
+        out = args.keep or Path(scratch) / "out"
         rows = []
         for slug in slugs:
-            rows.append(real_map(slug, args.data_root, Path(scratch) / "out", args.baseline_max_mp, args.sample))
+            rows.append(real_map(slug, args.data_root, out, args.baseline_max_mp, args.sample))
             console.print(rows[-1])
         table = Table("city", "MP", "read at", "recall", "on marker / line", "precision*", "s/MP", "peak RSS GB",
                       "baseline recall", "baseline s/MP", "baseline RSS GB", "s/MP ratio",

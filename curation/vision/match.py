@@ -10,7 +10,9 @@ Chinese map's romanised label is the pinyin of its Chinese name). A text is scor
 - else the larger rapidfuzz `ratio` (0–100) of key against key and reading against reading.
 
 The best station is the match when its score reaches `threshold` (default 85: one wrong letter in a
-seven-letter name scores ~86) and no other station scores as much (a tie is ambiguous and no match).
+seven-letter name scores ~86) and no other station scores as much (a tie is ambiguous and no match). A text
+with a station code printed before or after the name (`_CODE`: Dubai's "G22 Gold Souq", Kuala Lumpur's "KJ10")
+is also tried without it, and the better match kept.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from curation.network.model import Network
 THRESHOLD = 85.0
 _NOT_WORD = re.compile(r"[\W_]+")
 _SUFFIX = re.compile(r"(\s+station|站)$")
+_CODE = re.compile(r"^[A-Z]{1,3}\d{1,3}[A-Z]?\s+|\s+[A-Z]{1,3}\d{1,3}[A-Z]?$")
 
 
 @dataclass(frozen=True)
@@ -94,7 +97,17 @@ class NameMatcher:
         return best
 
     def match(self, text: str) -> NameMatch | None:
-        """The station `text` names, or None (below the threshold, or a tie between stations)."""
+        """The station `text` names, or None (below the threshold, or a tie between stations); with a station
+        code beside the name, the better of the text's match and the name's alone (module doc)."""
+        found = self._best(text)
+        bare = _CODE.sub("", text.strip())
+        if bare and bare != text.strip():
+            without = self._best(bare)
+            if without is not None and (found is None or without.score > found.score):
+                return without
+        return found
+
+    def _best(self, text: str) -> NameMatch | None:
         ranked = sorted(((score, station_id, name) for station_id, (score, name) in self.scores(text).items()),
                         key=lambda item: (-item[0], item[1]))
         if not ranked or ranked[0][0] < self.threshold:

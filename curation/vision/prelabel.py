@@ -92,8 +92,9 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     info, content = pinned.read()  # read and pin-checked once; decoded from these bytes
     network = build_network(city, data_root).network
     ref = ImageRef(pinned.path.name, info.sha256, info.width, info.height)
-    with decode_image(content, pinned.path) as image:
-        samples = sample_windows(image)
+    image = decode_image(content, pinned.path)
+    samples = sample_windows(image)
+    image.close()  # frees the pixels (leaving a `with` block only closes the file)
     measured = reading_scale(samples)  # the text detector never runs beside a full-size copy of the map
     full = decode_image(content, pinned.path)
     work = rescale(full, measured.scale)
@@ -109,7 +110,8 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     radius = station_radius(found) or DEFAULT_RADIUS * measured.scale
     dominant = dominant_colours(work)
     colours = match_lines(dominant, {k: v.color for k, v in network.lines.items() if v.color})
-    snapper = LineSnapper(line_mask(work, line_colours(dominant, colours)), np.asarray(work.convert("L")), radius)
+    snapper = LineSnapper(line_mask(work, line_colours(dominant, colours)), np.asarray(work.convert("L")), radius,
+                          text_height=(measured.text_height or 0.0) * measured.scale)
     association = associate(found, matched, radius, snapper=snapper)
     lines = marker_lines(work, [p.marker for p in association.placed], colours)
     to_full = Rescaled(1 / measured.scale)

@@ -23,6 +23,8 @@ TARGET = 32.0
 """the box height a map outside `BAND` is rescaled to."""
 LIMITS = (0.2, 2.0)
 """the smallest and largest scale used."""
+BAND_ROWS = 512
+"""output rows rescaled at a time (Lanczos reads the source beyond each band's box, so bands join seamlessly)."""
 
 
 @dataclass(frozen=True)
@@ -65,10 +67,18 @@ def reading_scale(crops: list[Image.Image]) -> ReadingScale:
 
 
 def rescale(image: Image.Image, scale: float) -> Image.Image:
-    """`image` resized by `scale` (Lanczos), or `image` itself at scale 1."""
+    """`image` resized by `scale` (Lanczos, band by band), or `image` itself at scale 1."""
     if scale == 1.0:
         return image
     if not LIMITS[0] <= scale <= LIMITS[1]:
         raise MapcurateError(f"scale must be in [{LIMITS[0]}, {LIMITS[1]}], but got {scale}")
     size = (max(1, round(image.width * scale)), max(1, round(image.height * scale)))
-    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0 if scale < 1 else None)
+    out = Image.new(image.mode, size)
+    step = image.height / size[1]  # source rows per output row
+    for top in range(0, size[1], BAND_ROWS):  # a band at a time: never a second full-width, full-height pass
+        bottom = min(size[1], top + BAND_ROWS)
+        band = image.resize((size[0], bottom - top), Image.Resampling.LANCZOS,
+                            box=(0, top * step, image.width, bottom * step))
+        out.paste(band, (0, top))
+        band.close()
+    return out

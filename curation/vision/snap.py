@@ -3,10 +3,11 @@
 Not every map draws round markers: Oslo marks stations with ticks on the line, Miami with double rings, Nanning
 with arrow icons. When a label names a station but no checked marker lies within reach, the station is
 placed on the line nearest the label — the nearest pixel of a matched line colour within `reach` station radii
-of the label's box — moved to the middle of the line there (the mean of the line pixels within a radius of
-it), and then to the centre of a circle drawn there if the Hough transform finds one close by (a ring the marker
-checks turned down; OpenCV's `HOUGH_GRADIENT_ALT`, which centres a ring cut by a line exactly). Such a placement
-is less sure than a marker's (`prelabel` gives it half the confidence).
+or `TEXT_REACH` label heights (whichever is further: Dubai sets its labels a label's height from small ticks)
+of the label's box — moved to the middle of the line there (up the distance to the line's edge, then the mean
+of the line pixels within a radius), and then to the centre of a circle drawn there if the Hough transform finds
+one close by (a ring the marker checks turned down; OpenCV's `HOUGH_GRADIENT_ALT`, which centres a ring cut by a
+line exactly). Such a placement is less sure than a marker's (`prelabel` gives it half the confidence).
 A label with no line near it (a legend, an index table, a title) stays unplaced.
 """
 
@@ -21,6 +22,10 @@ import numpy.typing as npt
 from curation.annotations.model import Box
 from curation.errors import MapcurateError
 
+TEXT_REACH = 1.5
+"""label heights (the detector's box height) from a label's box to its line, at most."""
+SHIFTS = 8
+
 
 @dataclass(frozen=True)
 class LineSnapper:
@@ -30,20 +35,24 @@ class LineSnapper:
     grey: npt.NDArray[np.uint8]
     radius: float
     reach: float = 4.0
+    text_height: float = 0.0
+    """the map's label height (px of `mask`), 0 when unknown."""
 
     def __post_init__(self) -> None:
         if self.mask.shape != self.grey.shape:
             raise MapcurateError(f"mask and grey image must have one shape, but got {self.mask.shape} and "
                                  f"{self.grey.shape}")
-        if self.radius <= 0 or self.reach <= 0:
-            raise MapcurateError(f"radius and reach must be positive, but got {self.radius} and {self.reach}")
+        if self.radius <= 0 or self.reach <= 0 or self.text_height < 0:
+            raise MapcurateError(f"radius and reach must be positive and text_height at least 0, but got "
+                                 f"{self.radius}, {self.reach} and {self.text_height}")
 
     def place(self, box: Box) -> tuple[float, float] | None:
         """The point on the nearest line to the label `box` (module doc), or None when no line is in reach."""
         height, width = self.mask.shape
-        pad = self.reach * self.radius
-        x0, y0 = max(0, int(box[0] - pad)), max(0, int(box[1] - pad))
-        x1, y1 = min(width, int(box[2] + pad) + 1), min(height, int(box[3] + pad) + 1)
+        pad = max(self.reach * self.radius, TEXT_REACH * self.text_height)
+        crop = pad + 4 * self.radius + 2  # the whole width of a line met at the edge of reach
+        x0, y0 = max(0, int(box[0] - crop)), max(0, int(box[1] - crop))
+        x1, y1 = min(width, int(box[2] + crop) + 1), min(height, int(box[3] + crop) + 1)
         ys, xs = np.nonzero(self.mask[y0:y1, x0:x1])
         if not len(xs):
             return None
@@ -54,10 +63,25 @@ class LineSnapper:
         nearest = int(np.lexsort((px, py, distance))[0])
         if distance[nearest] > pad:
             return None
-        x, y = float(px[nearest]), float(py[nearest])
+        x, y = self._ridge(self.mask[y0:y1, x0:x1], int(xs[nearest]), int(ys[nearest]), x0, y0)
         around = np.hypot(px - x, py - y) <= 1.5 * self.radius
         x, y = float(px[around].mean()), float(py[around].mean())
         return self._circle_near(x, y) or (round(x, 3), round(y, 3))
+
+    def _ridge(self, crop: npt.NDArray[np.bool_], x: int, y: int, x0: int, y0: int) -> tuple[float, float]:
+        """From the line pixel (`x`, `y`) of `crop` (at `x0`, `y0`), up the distance to the line's edge, a disc at a
+        time (`SHIFTS` at most), to the line's middle: pixel centres in image coordinates."""
+        depth = cv2.distanceTransform(crop.astype(np.uint8), cv2.DIST_L2, 3)
+        step = max(1, int(1.5 * self.radius))
+        for _ in range(SHIFTS):
+            ya, xa = max(0, y - step), max(0, x - step)
+            window = depth[ya:y + step + 1, xa:x + step + 1]
+            if window.max() <= depth[y, x]:
+                break
+            wy, wx = np.nonzero(window == window.max())
+            best = int(np.lexsort((wx, wy, np.hypot(wx + xa - x, wy + ya - y)))[0])  # the nearest deepest pixel
+            x, y = int(wx[best]) + xa, int(wy[best]) + ya
+        return x + x0 + 0.5, y + y0 + 0.5
 
     def _circle_near(self, x: float, y: float) -> tuple[float, float] | None:
         r = self.radius

@@ -39,6 +39,8 @@ def test_keys_and_readings(text: str, expected_key: str, expected_reading: str) 
     ("Brewerv Lane", "brewery-lane", None),  # one wrong letter: fuzzy
     ("Foundry Square Q", "foundry-square", None),  # a marker read as a letter
     ("Central", "central", 100.0),
+    ("G22 Brewery Lane", "brewery-lane", 100.0),  # a station code before the name
+    ("Park East KJ10", "park-east", 100.0),  # and after it
 ])
 def test_texts_find_their_station(text: str, station: str, score: float | None) -> None:
     found = NameMatcher(STATIONS).match(text)
@@ -46,7 +48,7 @@ def test_texts_find_their_station(text: str, station: str, score: float | None) 
     assert found.score == score if score is not None else 85 <= found.score < 100
 
 
-@pytest.mark.parametrize("text", ["Nothing here", "Park", "", "  ", "O"])
+@pytest.mark.parametrize("text", ["Nothing here", "Park", "", "  ", "O", "G22", "KJ10 Park"])
 def test_no_match_below_the_threshold_or_on_a_tie(text: str) -> None:
     assert NameMatcher(STATIONS).match(text) is None
 

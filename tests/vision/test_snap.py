@@ -38,6 +38,14 @@ def test_a_ring_beside_the_label_is_where_the_station_is() -> None:
 def test_a_label_with_no_line_in_reach_is_not_placed() -> None:
     mask, grey = drawn(ring=False)
     assert LineSnapper(mask, grey, radius=8.0).place((120, 10, 180, 28)) is None  # 69 px away, reach 32
+
+
+def test_labels_set_a_label_height_from_the_line_are_reached_by_their_height() -> None:
+    mask, grey = drawn(ring=False)
+    label = (120, 30, 180, 58)  # 39 px above the line, 28 px tall; 4 radii of 3 px reach 12
+    assert LineSnapper(mask, grey, radius=3.0).place(label) is None
+    point = LineSnapper(mask, grey, radius=3.0, text_height=28.0).place(label)  # 1.5 heights: 42 px
+    assert point is not None and abs(point[1] - 100.5) <= 0.5
     assert LineSnapper(mask, grey, radius=8.0, reach=10).place((120, 10, 180, 28)) is not None
 
 
