@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -38,3 +39,20 @@ def test_legible_labels_are_read_as_they_are_and_large_ones_scaled_down(small_sy
     assert measured.text_height is not None and measured.text_height > BAND[1]
     assert measured.scale == pytest.approx(TARGET / measured.text_height, rel=1e-3) and measured.scale < 0.7
     assert reading_scale([]).scale == 1.0
+
+
+@pytest.mark.parametrize("scale", [0.3368, 0.5926, 1.7])
+def test_rescaling_band_by_band_matches_one_pass_without_seams(synthetic: Synthetic, scale: float,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("curation.vision.scale.BAND_ROWS", rows_per_band := 128)
+    image = synthetic.image.convert("RGB")
+    assert image.height * scale > 4 * rows_per_band  # several bands
+    size = (round(image.width * scale), round(image.height * scale))
+    whole = np.asarray(image.resize(size, Image.Resampling.LANCZOS)).astype(int)
+    banded = np.asarray(rescale(image, scale)).astype(int)
+    assert banded.shape == whole.shape
+    difference = np.abs(banded - whole)
+    assert difference.mean() < 0.5 and np.percentile(difference, 99.9) <= 8
+    rows = difference.mean(axis=(1, 2))
+    seams = [rows[k * rows_per_band - 1:k * rows_per_band + 1].max() for k in range(1, len(rows) // rows_per_band)]
+    assert max(seams) < 2 and np.array_equal(np.asarray(rescale(image, scale)), np.asarray(rescale(image, scale)))
