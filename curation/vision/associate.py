@@ -7,7 +7,8 @@ used twice. All texts matched to one station (a Chinese label stacked over its r
 A candidate whose centre lies inside any read text's box (shrunk by `INSIDE_MARGIN` of its height) is a round
 letter, a badge or a logo, not a marker — a label sits beside its marker, never over it — and is dropped.
 A station whose label has no free marker near it is placed on the line beside the label instead (`snapper`, see
-`curation.vision.snap`), unless another station already sits there. A marker no label claims stays an unnamed
+`curation.vision.snap`; of its texts the best one with a line in reach), unless another station already sits
+there. A marker no label claims stays an unnamed
 proposal; a matched text placed neither way is listed (a legend or index entry, a title).
 """
 
@@ -106,14 +107,17 @@ def associate(markers: Sequence[MarkerCandidate], texts: Sequence[tuple[TextBox,
     if snapper is not None:
         for station_id in sorted(set(by_station) - set(placed)):
             named = sorted(by_station[station_id], key=lambda item: (-item[1].score, item[0].box))
-            point = snapper.place(named[0][0].box)
-            if point is None or any(np.hypot(point[0] - p.marker.x, point[1] - p.marker.y) < 2 * radius
-                                    for p in placed.values()):
-                continue
-            marker = MarkerCandidate(point[0], point[1], radius, 0.0, 0.0)
-            gap = box_distance(named[0][0].box, *point) / radius
-            placed[station_id] = Placed(station_id, marker, tuple(t for t, _ in named), named[0][1], round(gap, 3),
-                                        "line")
+            for text, found in named:  # the best text with a line in reach: an index entry has none
+                point = snapper.place(text.box)
+                if point is None:
+                    continue
+                if not any(np.hypot(point[0] - p.marker.x, point[1] - p.marker.y) < 2 * radius
+                           for p in placed.values()):
+                    marker = MarkerCandidate(point[0], point[1], radius, 0.0, 0.0)
+                    gap = box_distance(text.box, *point) / radius
+                    placed[station_id] = Placed(station_id, marker, tuple(t for t, _ in named), found, round(gap, 3),
+                                                "line")
+                break
     unplaced = tuple((text, found) for station_id, named in sorted(by_station.items()) if station_id not in placed
                      for text, found in named)
     unnamed = tuple(m for i, m in enumerate(markers) if i not in taken)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from curation.vision.associate import associate, outside_text
 from curation.vision.markers import MarkerCandidate
 from curation.vision.match import NameMatch
 from curation.vision.ocr import TextBox
+from curation.vision.snap import LineSnapper
 
 
 def text(label: str, x0: float, y0: float, x1: float, y1: float) -> TextBox:
@@ -29,3 +32,14 @@ def test_texts_that_match_nothing_also_rule_out_the_markers_inside_them() -> Non
     logo = text("ADCB", 0, 0, 80, 30)
     assert outside_text([marker(40, 15)], [logo]) == []
     assert outside_text([marker(40, 15)], []) == [marker(40, 15)]
+
+
+def test_a_station_also_named_in_an_index_is_placed_on_the_line_beside_its_label() -> None:
+    mask = np.zeros((300, 600), dtype=bool)
+    mask[197:204, 300:] = True  # a line on the right half only; the index sits on the left, far from it
+    grey = np.where(mask, 90, 255).astype(np.uint8)
+    match = NameMatch("abu-hail", 100.0, "Abu Hail")
+    index, label = text("Abu Hail", 10, 10, 90, 30), text("Abu Hail", 400, 160, 480, 185)
+    found = associate([], [(index, match), (label, match)], radius=6.0, snapper=LineSnapper(mask, grey, 6.0))
+    assert [(p.station_id, p.on) for p in found.placed] == [("abu-hail", "line")]
+    assert abs(found.placed[0].marker.y - 200.5) <= 1 and 390 <= found.placed[0].marker.x <= 490
