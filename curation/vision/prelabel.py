@@ -45,7 +45,7 @@ from curation.vision.markers import MarkerOptions, detect_markers, station_radiu
 from curation.vision.match import NameMatcher
 from curation.vision.ocr import OcrOptions, read_text
 from curation.vision.scale import reading_scale, rescale, sample_windows
-from curation.vision.snap import LineSnapper
+from curation.vision.snap import LineSnapper, without_text
 
 TOOL = "mapcurate-vision (OpenCV markers, RapidOCR)"
 DEFAULT_RADIUS = 8.0
@@ -110,7 +110,8 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     radius = station_radius(found) or DEFAULT_RADIUS * measured.scale
     dominant = dominant_colours(work)
     colours = match_lines(dominant, {k: v.color for k, v in network.lines.items() if v.color})
-    snapper = LineSnapper(line_mask(work, line_colours(dominant, colours)), np.asarray(work.convert("L")), radius,
+    lines_drawn = without_text(line_mask(work, line_colours(dominant, colours)), (t.box for t in texts))
+    snapper = LineSnapper(lines_drawn, np.asarray(work.convert("L")), radius,
                           text_height=(measured.text_height or 0.0) * measured.scale)
     association = associate(found, matched, radius, snapper=snapper)
     lines = marker_lines(work, [p.marker for p in association.placed], colours)

@@ -8,11 +8,13 @@ of the label's box — moved to the middle of the line there (up the distance to
 of the line pixels within a radius), and then to the centre of a circle drawn there if the Hough transform finds
 one close by (a ring the marker checks turned down; OpenCV's `HOUGH_GRADIENT_ALT`, which centres a ring cut by a
 line exactly). Such a placement is less sure than a marker's (`prelabel` gives it half the confidence).
-A label with no line near it (a legend, an index table, a title) stays unplaced.
+A label with no line near it (a legend, an index table, a title) stays unplaced; pixels inside read texts never
+count as line (`without_text`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import cv2
@@ -25,6 +27,14 @@ from curation.errors import MapcurateError
 TEXT_REACH = 1.5
 """label heights (the detector's box height) from a label's box to its line, at most."""
 SHIFTS = 8
+
+
+def without_text(mask: npt.NDArray[np.bool_], boxes: Iterable[Box]) -> npt.NDArray[np.bool_]:
+    """`mask` cleared inside every text box (in place): coloured text (Dubai's navy labels) is not a line."""
+    height, width = mask.shape
+    for x0, y0, x1, y1 in boxes:
+        mask[max(0, int(y0)):min(height, int(np.ceil(y1))), max(0, int(x0)):min(width, int(np.ceil(x1)))] = False
+    return mask
 
 
 @dataclass(frozen=True)

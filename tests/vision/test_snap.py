@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from curation.errors import MapcurateError
-from curation.vision.snap import LineSnapper
+from curation.vision.snap import LineSnapper, without_text
 
 
 def drawn(ring: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -55,3 +55,12 @@ def test_mismatched_inputs_are_refused() -> None:
         LineSnapper(mask, grey[:10], radius=8.0)
     with pytest.raises(MapcurateError, match="must be positive"):
         LineSnapper(mask, grey, radius=0.0)
+
+
+def test_coloured_text_is_not_taken_for_the_line() -> None:
+    mask, grey = drawn(ring=False)
+    label = (120, 50, 180, 70)  # 27 px above the line
+    mask[52:68, 125:175] = True  # the label's own strokes in a line colour
+    assert LineSnapper(mask.copy(), grey, radius=8.0, text_height=20.0).place(label)[1] < 70  # type: ignore[index]
+    point = LineSnapper(without_text(mask, [label]), grey, radius=8.0, text_height=20.0).place(label)
+    assert point is not None and abs(point[1] - 100.5) <= 0.5
