@@ -4,8 +4,6 @@ Every read text matched to a station proposes that station at each marker whose 
 station radii of the text's box (the gap between a marker and its label). Pairs are taken nearest first; a
 marker takes one station and a station one marker, so two markers never share a name and a name is never
 used twice. All texts matched to one station (a Chinese label stacked over its romanisation) go with it.
-A candidate whose centre lies inside any read text's box (shrunk by `INSIDE_MARGIN` of its height) is a round
-letter, a badge or a logo, not a marker — a label sits beside its marker, never over it — and is dropped.
 A station whose label has no free marker near it is placed on the line beside the label instead (`snapper`, see
 `curation.vision.snap`; of its texts the best one with a line in reach), unless another station already sits
 there. A marker no label claims stays an unnamed
@@ -19,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import shapely
 
 from curation.errors import MapcurateError
 from curation.vision.markers import MarkerCandidate
@@ -29,7 +26,6 @@ from curation.vision.snap import LineSnapper
 
 REACH = 4.0
 """station radii from a marker's centre to its label's box, at most (synthetic maps: ~2.5)."""
-INSIDE_MARGIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -62,28 +58,12 @@ def box_distance(box: tuple[float, float, float, float], x: float, y: float) -> 
     return float((dx * dx + dy * dy) ** 0.5)
 
 
-def outside_text(markers: Sequence[MarkerCandidate], texts: Sequence[TextBox]) -> list[MarkerCandidate]:
-    """The `markers` whose centre lies inside no text's box, shrunk by `INSIDE_MARGIN` of its height (module doc)."""
-    inner = []
-    for text in texts:
-        x0, y0, x1, y1 = text.box
-        margin = INSIDE_MARGIN * (y1 - y0)
-        if x1 - x0 > 2 * margin and y1 - y0 > 2 * margin:
-            inner.append(shapely.box(x0 + margin, y0 + margin, x1 - margin, y1 - margin))
-    if not inner or not markers:
-        return list(markers)
-    tree = shapely.STRtree(inner)
-    covered = set(tree.query(shapely.points([(m.x, m.y) for m in markers]), predicate="within")[0].tolist())
-    return [m for i, m in enumerate(markers) if i not in covered]
-
-
 def associate(markers: Sequence[MarkerCandidate], texts: Sequence[tuple[TextBox, NameMatch | None]],
               radius: float, reach: float = REACH, snapper: LineSnapper | None = None) -> Association:
     """Place each matched station at the nearest free marker within `reach` × `radius` of its label, else on
     the line beside it (with a `snapper`)."""
     if radius <= 0 or reach <= 0:
         raise MapcurateError(f"radius and reach must be positive, but got {radius} and {reach}")
-    markers = outside_text(markers, [text for text, _ in texts])
     by_station: dict[str, list[tuple[TextBox, NameMatch]]] = defaultdict(list)
     for text, found in texts:
         if found is not None:

@@ -1,10 +1,10 @@
-"""Labels associated with markers: a round letter inside a label is not the label's marker."""
+"""Labels associated with markers and lines: a station also named in an index table is placed by its label."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from curation.vision.associate import associate, outside_text
+from curation.vision.associate import associate
 from curation.vision.markers import MarkerCandidate
 from curation.vision.match import NameMatch
 from curation.vision.ocr import TextBox
@@ -17,21 +17,6 @@ def text(label: str, x0: float, y0: float, x1: float, y1: float) -> TextBox:
 
 def marker(x: float, y: float) -> MarkerCandidate:
     return MarkerCandidate(x, y, 6.0, 250.0, 0.5)
-
-
-def test_a_round_letter_inside_a_label_is_dropped_and_the_marker_beside_it_taken() -> None:
-    label = text("City Centre", 100, 100, 260, 130)
-    letter, station, edge = marker(110, 115), marker(180, 150), marker(180, 127)  # 'C'; 20 px under; at the rim
-    assert outside_text([letter, station, edge], [label]) == [station, edge]
-    found = associate([letter, station], [(label, NameMatch("city-centre", 100.0, "City Centre"))], radius=6.0)
-    assert [(p.station_id, p.marker) for p in found.placed] == [("city-centre", station)]
-    assert found.unnamed == ()
-
-
-def test_texts_that_match_nothing_also_rule_out_the_markers_inside_them() -> None:
-    logo = text("ADCB", 0, 0, 80, 30)
-    assert outside_text([marker(40, 15)], [logo]) == []
-    assert outside_text([marker(40, 15)], []) == [marker(40, 15)]
 
 
 def test_a_station_also_named_in_an_index_is_placed_on_the_line_beside_its_label() -> None:
