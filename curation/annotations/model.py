@@ -26,12 +26,13 @@ SHAPES = ("circle", "ring", "capsule", "rounded_box", "icon", "tick", "unknown")
 SOURCES = ("synthetic", "manual", "prelabel", "labelstudio")
 
 Point = tuple[float, float]
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
 
 
 def format_point(point: Point) -> str:
     """`point` as messages show it: `(x, y)`, at most six significant digits each."""
     return f"({point[0]:g}, {point[1]:g})"
-Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _COLOR = re.compile(r"^#[0-9A-F]{6}$")

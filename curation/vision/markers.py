@@ -18,12 +18,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import numpy.typing as npt
-import shapely
 from PIL import Image
 
 from curation.annotations.model import Box, Marker
 from curation.errors import MapcurateError
 from curation.images import tile_starts, tiles
+from curation.vision.spatial import keep_first
 
 BAND = (1.3, 2.2)
 """the ring around a marker, in its radii from the centre, where the lines through it show."""
@@ -166,16 +166,12 @@ def _check(grey: npt.NDArray[np.uint8], saturated: npt.NDArray[np.bool_], cx: fl
 def _suppress(found: list[MarkerCandidate]) -> list[MarkerCandidate]:
     """One candidate per marker: the most line contact first, then any overlapping its disc is dropped."""
     order = sorted(found, key=lambda c: (-c.contact, c.y, c.x, c.radius))
-    if not order:
-        return []
-    tree = shapely.STRtree(shapely.points([(c.x, c.y) for c in order]))
-    largest = max(c.radius for c in order)
-    kept = np.zeros(len(order), dtype=bool)
-    for i, c in enumerate(order):
-        near = tree.query(shapely.box(c.x - largest, c.y - largest, c.x + largest, c.y + largest)).tolist()
-        kept[i] = all(np.hypot(c.x - order[j].x, c.y - order[j].y) > max(c.radius, order[j].radius)
-                      for j in near if kept[j])
-    return [c for c, keep in zip(order, kept, strict=True) if keep]
+
+    def overlap(i: int, j: int) -> bool:
+        a, b = order[i], order[j]
+        return bool(np.hypot(a.x - b.x, a.y - b.y) <= max(a.radius, b.radius))
+
+    return [order[i] for i in keep_first([c.box for c in order], overlap)]  # overlapping discs' boxes meet
 
 
 def _kinds(kept: list[MarkerCandidate], options: MarkerOptions) -> tuple[MarkerCandidate, ...]:

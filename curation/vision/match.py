@@ -100,8 +100,9 @@ class NameMatcher:
         """The station `text` names, or None (below the threshold, or a tie between stations); with a station
         code beside the name, the better of the text's match and the name's alone (module doc)."""
         found = self._best(text)
-        bare = _CODE.sub("", text.strip())
-        if bare and bare != text.strip():
+        stripped = text.strip()
+        bare = _CODE.sub("", stripped)
+        if bare and bare != stripped:
             without = self._best(bare)
             if without is not None and (found is None or without.score > found.score):
                 return without

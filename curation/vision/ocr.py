@@ -17,13 +17,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import shapely
 from PIL import Image
 
 from curation.annotations.model import Box, Point
 from curation.errors import MapcurateError
 from curation.extras import require
 from curation.images import tile_starts, tiles
+from curation.vision.spatial import keep_first
 
 _RING = re.compile(r"^[O0o〇○◯]+$")
 INK = 40
@@ -148,11 +148,7 @@ def _suppress(found: list[TextBox]) -> list[TextBox]:
     """The same text read in two overlapping tiles, kept once: the higher score wins."""
     ordered = sorted(found, key=lambda t: (-t.score, t.box, t.text))
     boxes = [text.box for text in ordered]
-    tree = shapely.STRtree([shapely.box(*box) for box in boxes])
-    kept = np.zeros(len(ordered), dtype=bool)
-    for i, box in enumerate(boxes):
-        kept[i] = all(_iou(box, boxes[j]) < 0.5 for j in tree.query(shapely.box(*box)).tolist() if kept[j])
-    return [text for text, keep in zip(ordered, kept, strict=True) if keep]
+    return [ordered[i] for i in keep_first(boxes, lambda i, j: _iou(boxes[i], boxes[j]) >= 0.5)]
 
 
 def _iou(a: Box, b: Box) -> float:

@@ -27,6 +27,7 @@ from curation.errors import MapcurateError
 TEXT_REACH = 1.5
 """label heights (the detector's box height) from a label's box to its line, at most."""
 SHIFTS = 8
+"""steps, a disc each, up the distance to a line's edge towards its middle, at most."""
 
 
 def without_text(mask: npt.NDArray[np.bool_], boxes: Iterable[Box]) -> npt.NDArray[np.bool_]:
