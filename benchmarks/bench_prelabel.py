@@ -58,7 +58,7 @@ def run_child(args: list[str], env: dict[str, str] | None = None) -> tuple[float
     seconds = time.perf_counter() - start
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed with exit code {child.returncode}")
-    return seconds, usage.ru_maxrss / 1e6, output  # ru_maxrss is in KiB on Linux
+    return seconds, usage.ru_maxrss * 1024 / 1e9, output  # ru_maxrss is in KiB on Linux; GB = 10^9 bytes
 
 
 def baseline(slug: str, data_root: Path, sample: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import zlib
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageFile, PngImagePlugin
@@ -21,6 +22,8 @@ from curation.images import (
     DEFAULT_MAX_IMAGE_PIXELS,
     MAX_PIXELS_ENV,
     PinnedImage,
+    decode_image,
+    decode_pixels,
     inspect_image,
     load_image,
     map_source,
@@ -152,6 +155,35 @@ def test_an_rgb_colour_key_is_composited_over_white(tmp_path):
     assert np.asarray(load_image(path)).reshape(-1, 3).tolist() == [[255, 255, 255], [1, 2, 3]]
 
 
+def _sixteen_bit_rgb() -> bytes:
+    values = np.random.default_rng(1).integers(0, 65536, size=(20, 30), dtype=np.uint32)
+    rows = b"".join(b"\0" + struct.pack(">90H", *np.repeat(row, 3)) for row in values)  # grey-ish, 16 bits
+    header = struct.pack(">IIBBBBB", 30, 20, 16, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header) + _chunk(b"IDAT", zlib.compress(rows)) + _chunk(b"IEND", b"")
+
+
+PIXEL_CASES = [*((name, png_bytes(image)) for name, image, _ in GOOD_PNGS),
+               ("RGB colour key", png_bytes(colours("RGB", [(9, 9, 9), (1, 2, 3)]), transparency=(9, 9, 9))),
+               ("noisy RGB", png_bytes(noisy_rgb())), ("noisy P", png_bytes(noisy_rgb().quantize(200))),
+               ("16-bit RGB", _sixteen_bit_rgb())]
+BY_OPENCV = {"P", "RGB", "noisy RGB", "noisy P", "16-bit RGB"}
+
+
+@pytest.mark.parametrize(("name", "data"), PIXEL_CASES, ids=[case[0] for case in PIXEL_CASES])
+def test_decoded_pixels_are_the_images_whichever_decoder(tmp_path, monkeypatch, name, data):
+    real, calls = cv2.imread, []
+
+    def counting(*args: object) -> object:
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(cv2, "imread", counting)
+    pixels = decode_pixels(data, tmp_path / "map.png")
+    expected = np.asarray(decode_image(data, tmp_path / "map.png"))
+    assert pixels.dtype == np.uint8 and pixels.shape == expected.shape and np.array_equal(pixels, expected)
+    assert bool(calls) == (name in BY_OPENCV)
+
+
 def _write(path: Path, data: bytes) -> Path:
     path.write_bytes(data)
     return path
@@ -170,6 +202,19 @@ def _truncated_jpeg() -> bytes:
     return buffer.getvalue()[: buffer.tell() // 2]
 
 
+def _resealed(data: bytes) -> bytes:
+    """`_flipped_in_idat` with the chunk's CRC recomputed: it passes `verify`, only the zlib stream is broken."""
+    damaged = bytearray(_flipped_in_idat(data))
+    start = damaged.index(b"IDAT")
+    length = struct.unpack(">I", damaged[start - 4:start])[0]
+    damaged[start + 4 + length:start + 8 + length] = struct.pack(">I", zlib.crc32(damaged[start:start + 4 + length]))
+    return bytes(damaged)
+
+
+def decoded_pixels(path: Path) -> np.ndarray:
+    return decode_pixels(path.read_bytes(), path)
+
+
 GOOD = png_bytes(noisy_rgb())
 BAD_FILES = [
     ("truncated", GOOD[: len(GOOD) // 2], "truncated or corrupt PNG image"),
@@ -183,7 +228,7 @@ BAD_FILES = [
 ]
 
 
-@pytest.mark.parametrize("read", [inspect_image, load_image])
+@pytest.mark.parametrize("read", [inspect_image, load_image, decoded_pixels])
 @pytest.mark.parametrize(("name", "data", "message"), BAD_FILES, ids=[case[0] for case in BAD_FILES])
 def test_bad_files_are_one_line_naming_the_file(tmp_path, read, name, data, message):
     path = tmp_path / "bad map.png"
@@ -194,6 +239,15 @@ def test_bad_files_are_one_line_naming_the_file(tmp_path, read, name, data, mess
     assert isinstance(caught.value, SourceError)
     assert text.startswith(f"{path}: ") and message in text and "\n" not in text, text
     assert Image.MAX_IMAGE_PIXELS == PIL_DEFAULT and ImageFile.LOAD_TRUNCATED_IMAGES is False
+
+
+@pytest.mark.parametrize("read", [load_image, decoded_pixels])
+def test_a_broken_stream_behind_valid_checksums_is_caught_by_decoding(tmp_path, read):
+    path = _write(tmp_path / "map.png", _resealed(GOOD))
+    inspect_image(path)  # the chunks are sound: only decoding finds it
+    with pytest.raises(ImageError, match="truncated or corrupt PNG image") as caught:
+        read(path)
+    assert str(caught.value).startswith(f"{path}: ") and "\n" not in str(caught.value)
 
 
 def test_the_bomb_is_small_and_refused_before_decoding(tmp_path):

@@ -1,12 +1,12 @@
 """`mapcurate prelabel`: a city's map read into a proposed annotation — markers, names, kinds — for review.
 
-The map file is read once through the safe image reader. Its label height is measured on a few windows and
-the map rescaled to the scale its labels read best at (`curation.vision.scale`; the full-size copy is closed
-before the text detector runs, and never held twice), then processed tile by tile: markers found, text read,
-broken labels joined (`labels`) and matched to the city's station list, the labels associated with the
-markers or, without one, the line beside them (`associate`, `snap`), and each placed station's lines read
-from the colours around it. Positions are given back in full-image pixels. Written, each atomically, to
-`<out>/<city>/prelabel/`:
+The map file is read once through the safe image reader. Its label height is measured on a few windows and the
+map rescaled to the scale its labels read best at (`curation.vision.scale`; decoded at 3 bytes a pixel,
+`images.decode_pixels`, once for the measurement and once to rescale, never two copies at once), then processed
+tile by tile: markers found, text read, broken labels joined (`labels`) and matched to the city's station list,
+the labels associated with the markers or, without one, the line beside them (`associate`, `snap`), and each
+placed station's lines read from the colours around it. Positions are given back in full-image pixels. Written,
+each atomically, to `<out>/<city>/prelabel/`:
 
 - `annotation.json` — the shared annotation format (stations only, no line traces yet), provenance `prelabel`,
   for `mapcurate annotate push --annotation` to send as predictions and `mapcurate build-graph --positions` to
@@ -34,7 +34,7 @@ from curation.annotations.model import Annotation, Box, ImageRef, Label, Marker,
 from curation.atomic import write_bytes_atomic, write_json_atomic
 from curation.cities import City
 from curation.errors import SourceError
-from curation.images import decode_image, downsize, map_source
+from curation.images import decode_image, decode_pixels, downsize, map_source
 from curation.names import has_cjk
 from curation.network.build import build_network
 from curation.network.model import Network
@@ -92,14 +92,16 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     info, content = pinned.read()  # read and pin-checked once; decoded from these bytes
     network = build_network(city, data_root).network
     ref = ImageRef(pinned.path.name, info.sha256, info.width, info.height)
-    image = decode_image(content, pinned.path)
-    samples = sample_windows(image)
-    image.close()  # frees the pixels (leaving a `with` block only closes the file)
-    measured = reading_scale(samples)  # the text detector never runs beside a full-size copy of the map
-    full = decode_image(content, pinned.path)
-    work = rescale(full, measured.scale)
-    if work is not full:
-        full.close()
+    pixels = decode_pixels(content, pinned.path)  # 3 bytes a pixel
+    samples = sample_windows(pixels)
+    del pixels  # the text detector's first run (its largest memory) never sits beside a full-size copy
+    measured = reading_scale(samples)
+    if measured.scale == 1.0:  # read as it is: Pillow's own copy
+        work = decode_image(content, pinned.path)
+    else:
+        pixels = decode_pixels(content, pinned.path)
+        work = rescale(pixels, measured.scale)
+        del pixels
 
     def step(name: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: on_step(name, done, total)) if on_step else None
