@@ -108,12 +108,24 @@ class NameMatcher:
                 return without
         return found
 
+    def namesakes(self, text: str) -> tuple[NameMatch, ...]:
+        """The stations tied at the best score (at least the threshold) when `text` names more than one — New
+        York's "103 St" is three stations — else (); `curation.vision.namesakes` tells them apart."""
+        for candidate in dict.fromkeys((text, _CODE.sub("", text.strip()))):
+            top = self._top(candidate)
+            if len(top) > 1:
+                return top
+        return ()
+
     def _best(self, text: str) -> NameMatch | None:
+        top = self._top(text)
+        return top[0] if len(top) == 1 else None
+
+    def _top(self, text: str) -> tuple[NameMatch, ...]:
+        """The stations with the best score for `text`, if it reaches the threshold (several: a tie)."""
         ranked = sorted(((score, station_id, name) for station_id, (score, name) in self.scores(text).items()),
                         key=lambda item: (-item[0], item[1]))
         if not ranked or ranked[0][0] < self.threshold:
-            return None
-        if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
-            return None
-        score, station_id, name = ranked[0]
-        return NameMatch(station_id, score, name)
+            return ()
+        return tuple(NameMatch(station_id, score, name) for score, station_id, name in ranked
+                     if score == ranked[0][0])

@@ -1,12 +1,13 @@
 """`mapcurate prelabel`: a city's map read into a proposed annotation — markers, names, kinds — for review.
 
-The map file is read once through the safe image reader. Its label height is measured on a few windows and the
-map rescaled to the scale its labels read best at (`curation.vision.scale`; decoded at 3 bytes a pixel,
+The map file is read once through the safe image reader. Its label height is measured on a few windows and the map
+rescaled to the scale its labels read best at (`curation.vision.scale`; decoded at 3 bytes a pixel,
 `images.decode_pixels`, once for the measurement and once to rescale, never two copies at once), then processed
-tile by tile: markers found, text read, broken labels joined (`labels`) and matched to the city's station list,
-the labels associated with the markers or, without one, the line beside them (`associate`, `snap`), and each
-placed station's lines read from the colours around it. Positions are given back in full-image pixels. Written,
-each atomically, to `<out>/<city>/prelabel/`:
+tile by tile: markers found, text read, broken labels joined (`labels`) and matched to the city's station list (a
+name several stations share told apart by the lines beside it, `namesakes`), the labels associated with the
+markers or, without one, the line beside them (`associate`, `snap`), and each placed station's lines read from the
+colours around it. Positions are given back in full-image pixels. Written, each atomically, to
+`<out>/<city>/prelabel/`:
 
 - `annotation.json` — the shared annotation format (stations only, no line traces yet), provenance `prelabel`,
   for `mapcurate annotate push --annotation` to send as predictions and `mapcurate build-graph --positions` to
@@ -43,6 +44,7 @@ from curation.vision.colours import dominant_colours, line_colours, line_mask, m
 from curation.vision.labels import join_labels
 from curation.vision.markers import MarkerOptions, detect_markers, station_radius
 from curation.vision.match import NameMatcher
+from curation.vision.namesakes import Lines, tell_apart
 from curation.vision.ocr import OcrOptions, read_text
 from curation.vision.scale import reading_scale, rescale, sample_windows
 from curation.vision.snap import LineSnapper, without_text
@@ -108,10 +110,11 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
 
     found = detect_markers(work, markers, on_tile=step("markers"))
     texts = read_text(work, ocr, on_tile=step("text"))
-    matched = join_labels(texts, NameMatcher.of_network(network))
+    matcher = NameMatcher.of_network(network)
     radius = station_radius(found) or DEFAULT_RADIUS * measured.scale
     dominant = dominant_colours(work)
     colours = match_lines(dominant, {k: v.color for k, v in network.lines.items() if v.color})
+    matched = tell_apart(join_labels(texts, matcher), matcher, Lines.of_network(network, colours), work)
     lines_drawn = without_text(line_mask(work, line_colours(dominant, colours)), (t.box for t in texts))
     snapper = LineSnapper(lines_drawn, np.asarray(work.convert("L")), radius,
                           text_height=(measured.text_height or 0.0) * measured.scale)

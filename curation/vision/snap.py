@@ -1,15 +1,15 @@
 """A named label with no marker found beside it, placed on the line it labels.
 
 Not every map draws round markers: Oslo marks stations with ticks on the line, Miami with double rings, Nanning
-with arrow icons. When a label names a station but no checked marker lies within reach, the station is
-placed on the line nearest the label — the nearest pixel of a matched line colour within `reach` station radii
-or `TEXT_REACH` label heights (whichever is further: Dubai sets its labels a label's height from small ticks)
-of the label's box — moved to the middle of the line there (up the distance to the line's edge, then the mean
-of the line pixels within a radius), and then to the centre of a circle drawn there if the Hough transform finds
-one close by (a ring the marker checks turned down; OpenCV's `HOUGH_GRADIENT_ALT`, which centres a ring cut by a
-line exactly). Such a placement is less sure than a marker's (`prelabel` gives it half the confidence).
-A label with no line near it (a legend, an index table, a title) stays unplaced; pixels inside read texts never
-count as line (`without_text`).
+with arrow icons. When a label names a station but no checked marker lies within reach, the station is placed on
+the line nearest the label — the nearest pixel of a matched line colour within `reach` station radii or
+`TEXT_REACH` label heights (whichever is further: Dubai sets its labels a label's height from small ticks) of the
+label's box, of equally near ones the nearest its centre — moved to the middle of the line there (up the distance
+to the line's edge, then the mean of the line pixels within a radius), and then to the centre of a circle drawn
+there if the Hough transform finds one close by (a ring the marker checks turned down; OpenCV's
+`HOUGH_GRADIENT_ALT`, which centres a ring cut by a line exactly). Such a placement is less sure than a marker's
+(`prelabel` gives it half the confidence). A label with no line near it (a legend, an index table, a title) stays
+unplaced; pixels inside read texts never count as line (`without_text`).
 """
 
 from __future__ import annotations
@@ -71,13 +71,15 @@ class LineSnapper:
         dx = np.maximum(np.maximum(box[0] - px, 0), px - box[2])
         dy = np.maximum(np.maximum(box[1] - py, 0), py - box[3])
         distance = np.hypot(dx, dy)
-        nearest = int(np.lexsort((px, py, distance))[0])
+        level = np.hypot(px - (box[0] + box[2]) / 2, py - (box[1] + box[3]) / 2)  # of equals, the one level with it
+        nearest = int(np.lexsort((px, py, level, distance))[0])
         if distance[nearest] > pad:
             return None
         x, y = self._ridge(self.mask[y0:y1, x0:x1], int(xs[nearest]), int(ys[nearest]), x0, y0)
         around = np.hypot(px - x, py - y) <= 1.5 * self.radius
         x, y = float(px[around].mean()), float(py[around].mean())
-        return self._circle_near(x, y) or (round(x, 3), round(y, 3))
+        along = (box[2] - box[0]) / 2 if dx[nearest] == 0 else (box[3] - box[1]) / 2 if dy[nearest] == 0 else 0.0
+        return self._circle_near(x, y, along) or (round(x, 3), round(y, 3))
 
     def _ridge(self, crop: npt.NDArray[np.bool_], x: int, y: int, x0: int, y0: int) -> tuple[float, float]:
         """From the line pixel (`x`, `y`) of `crop` (at `x0`, `y0`), up the distance to the line's edge, a disc at a
@@ -94,9 +96,12 @@ class LineSnapper:
             x, y = int(wx[best]) + xa, int(wy[best]) + ya
         return x + x0 + 0.5, y + y0 + 0.5
 
-    def _circle_near(self, x: float, y: float) -> tuple[float, float] | None:
+    def _circle_near(self, x: float, y: float, along: float) -> tuple[float, float] | None:
+        """The centre of the circle nearest (`x`, `y`) within 1.5 radii and `along` more (the label runs that far
+        either side along the line: its marker may be at either end)."""
         r = self.radius
-        reach = int(4 * r) + 2
+        accept = 1.5 * r + along
+        reach = int(accept + 2.5 * r) + 2
         x0, y0 = max(0, int(x) - reach), max(0, int(y) - reach)
         crop = np.ascontiguousarray(self.grey[y0:int(y) + reach + 1, x0:int(x) + reach + 1])
         if min(crop.shape) < 8:
@@ -107,4 +112,4 @@ class LineSnapper:
             return None
         centres = [(float(cx) + 0.5 + x0, float(cy) + 0.5 + y0) for cx, cy, _ in circles[0]]
         best = min(centres, key=lambda c: (np.hypot(c[0] - x, c[1] - y), c))
-        return (round(best[0], 3), round(best[1], 3)) if np.hypot(best[0] - x, best[1] - y) <= 1.5 * r else None
+        return (round(best[0], 3), round(best[1], 3)) if np.hypot(best[0] - x, best[1] - y) <= accept else None
