@@ -6,14 +6,15 @@ marker takes one station and a station one marker, so two markers never share a 
 used twice. All texts matched to one station (a Chinese label stacked over its romanisation) go with it.
 A station whose label has no free marker near it is placed on the line beside the label instead (`snapper`, see
 `curation.vision.snap`; of its texts the best one with a line in reach), unless another station already sits
-there. A marker no label claims stays an unnamed
+there (if the point was moved to a circle another station took, the line's middle beside the label is tried).
+A marker no label claims stays an unnamed
 proposal; a matched text placed neither way is listed (a legend or index entry, a title).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,8 +92,9 @@ def associate(markers: Sequence[MarkerCandidate], texts: Sequence[tuple[TextBox,
                 point = snapper.place(text.box)
                 if point is None:
                     continue
-                if not any(np.hypot(point[0] - p.marker.x, point[1] - p.marker.y) < 2 * radius
-                           for p in placed.values()):
+                if _taken(point, placed.values(), radius):  # a neighbour's circle: the line beside the label
+                    point = snapper.place(text.box, circles=False) or point
+                if not _taken(point, placed.values(), radius):
                     marker = MarkerCandidate(point[0], point[1], radius, 0.0, 0.0)
                     gap = box_distance(text.box, *point) / radius
                     placed[station_id] = Placed(station_id, marker, tuple(t for t, _ in named), found, round(gap, 3),
@@ -102,3 +104,8 @@ def associate(markers: Sequence[MarkerCandidate], texts: Sequence[tuple[TextBox,
                      for text, found in named)
     unnamed = tuple(m for i, m in enumerate(markers) if i not in taken)
     return Association(tuple(sorted(placed.values(), key=lambda p: p.station_id)), unnamed, unplaced)
+
+
+def _taken(point: tuple[float, float], placed: Iterable[Placed], radius: float) -> bool:
+    """Another station already sits within two radii of `point`."""
+    return any(np.hypot(point[0] - p.marker.x, point[1] - p.marker.y) < 2 * radius for p in placed)

@@ -4,8 +4,9 @@ OCR returns one box per line of text, so "Little" above "India" are two texts an
 Two texts are joined when they sit like the lines of one label — one under the other (a vertical gap of at
 most `LINE_GAP` text heights, overlapping horizontally), or side by side on one line (a gap of at most
 `WORD_GAP` heights) — and the joined text matches a station at least as well as either part does. Pairs are
-joined best match first, each text once; a second pass joins a third line. Only upright boxes are joined
-(a rotated label is read whole: its line is not broken).
+joined best match first, each text once; a second pass joins a third line. A rotated label (Kuala Lumpur and
+Washington set names along diagonal lines) is joined the same way in its own frame: two texts whose directions
+differ by at most `ANGLE` degrees, measured along and across that direction. Vertical text is never joined.
 
 A Chinese name stacked over its romanisation is not joined: each part names the station on its own, and
 `associate` takes all the texts matched to one station together.
@@ -13,9 +14,9 @@ A Chinese name stacked over its romanisation is not joined: each part names the 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 
-import numpy as np
 import shapely
 
 from curation.vision.match import NameMatch, NameMatcher
@@ -25,9 +26,12 @@ LINE_GAP = 0.6
 WORD_GAP = 1.5
 HEIGHT_RATIO = 1.8
 """the most two lines of one label differ in text height."""
-SLACK = 0.2
+SLACK = 0.3
 """how far (in text heights) two lines of one label may overlap where a gap is expected."""
 PASSES = 2
+ANGLE = 10.0
+"""degrees: the most the directions of two lines of one label differ (within the old upright tolerance, ~5.7°,
+a text counts as level)."""
 
 Matched = tuple[TextBox, NameMatch | None]
 
@@ -44,7 +48,7 @@ def join_labels(texts: Sequence[TextBox], matcher: NameMatcher) -> list[Matched]
 
 
 def _join_once(matched: list[Matched], matcher: NameMatcher) -> list[Matched] | None:
-    upright = [i for i, (text, _) in enumerate(matched) if _upright(text)]
+    upright = [i for i, (text, _) in enumerate(matched) if not text.vertical]
     offers: list[tuple[float, int, int, TextBox, NameMatch]] = []
     for first, second in _neighbours([matched[k][0] for k in upright]):
         i, j = upright[first], upright[second]
@@ -67,9 +71,22 @@ def _join_once(matched: list[Matched], matcher: NameMatcher) -> list[Matched] | 
     return [replaced.get(k, item) for k, item in enumerate(matched) if k not in used or k in replaced]
 
 
-def _upright(text: TextBox) -> bool:
+def _angle(text: TextBox) -> float:
+    """The text's direction in degrees (0: level, which a top edge within a tenth of the width counts as)."""
     (x0, y0), (x1, y1) = text.quad[0], text.quad[1]
-    return abs(y1 - y0) <= 0.1 * max(1.0, abs(x1 - x0)) and not text.vertical
+    if abs(y1 - y0) <= 0.1 * max(1.0, abs(x1 - x0)) and x1 >= x0:
+        return 0.0
+    return math.degrees(math.atan2(y1 - y0, x1 - x0))
+
+
+def _in_frame(text: TextBox, angle: float) -> tuple[float, float, float, float]:
+    """The text's box along (`u`) and across (`v`) the direction `angle`: (u0, v0, u1, v1)."""
+    if angle == 0.0:
+        return text.box
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    us = [x * cos + y * sin for x, y in text.quad]
+    vs = [-x * sin + y * cos for x, y in text.quad]
+    return (min(us), min(vs), max(us), max(vs))
 
 
 def _neighbours(texts: Sequence[TextBox]) -> Iterator[tuple[int, int]]:
@@ -90,8 +107,12 @@ def _neighbours(texts: Sequence[TextBox]) -> Iterator[tuple[int, int]]:
 
 
 def _adjacent(first: TextBox, second: TextBox) -> bool:
-    """`second` is the next line under `first`, or the next word right of it (module doc)."""
-    a, b = first.box, second.box
+    """`second` is the next line under `first`, or the next word right of it, in `first`'s frame (module doc)."""
+    angle = _angle(first)
+    turn = (_angle(second) - angle + 180.0) % 360.0 - 180.0
+    if abs(turn) > ANGLE:
+        return False
+    a, b = _in_frame(first, angle), _in_frame(second, angle)
     heights = a[3] - a[1], b[3] - b[1]
     height = max(heights)
     if height > HEIGHT_RATIO * min(heights):
@@ -105,7 +126,10 @@ def _adjacent(first: TextBox, second: TextBox) -> bool:
 
 
 def _joined(first: TextBox, second: TextBox) -> TextBox:
-    x0, y0 = np.minimum(first.box[:2], second.box[:2])
-    x1, y1 = np.maximum(first.box[2:], second.box[2:])
-    quad = ((float(x0), float(y0)), (float(x1), float(y0)), (float(x1), float(y1)), (float(x0), float(y1)))
-    return TextBox(f"{first.text} {second.text}", min(first.score, second.score), quad)
+    """One text over both boxes, in `first`'s frame (a level box for level texts)."""
+    angle = _angle(first)
+    a, b = _in_frame(first, angle), _in_frame(second, angle)
+    u0, v0, u1, v1 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    c = [(float(u * cos - v * sin), float(u * sin + v * cos)) for u, v in ((u0, v0), (u1, v0), (u1, v1), (u0, v1))]
+    return TextBox(f"{first.text} {second.text}", min(first.score, second.score), (c[0], c[1], c[2], c[3]))

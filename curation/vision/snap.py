@@ -57,8 +57,9 @@ class LineSnapper:
             raise MapcurateError(f"radius and reach must be positive and text_height at least 0, but got "
                                  f"{self.radius}, {self.reach} and {self.text_height}")
 
-    def place(self, box: Box) -> tuple[float, float] | None:
-        """The point on the nearest line to the label `box` (module doc), or None when no line is in reach."""
+    def place(self, box: Box, circles: bool = True) -> tuple[float, float] | None:
+        """The point on the nearest line to the label `box` (module doc), or None when no line is in reach;
+        `circles=False`: the line's middle, not moved to a circle (the circle found was another station's)."""
         height, width = self.mask.shape
         pad = max(self.reach * self.radius, TEXT_REACH * self.text_height)
         crop = pad + 4 * self.radius + 2  # the whole width of a line met at the edge of reach
@@ -79,7 +80,7 @@ class LineSnapper:
         around = np.hypot(px - x, py - y) <= 1.5 * self.radius
         x, y = float(px[around].mean()), float(py[around].mean())
         along = (box[2] - box[0]) / 2 if dx[nearest] == 0 else (box[3] - box[1]) / 2 if dy[nearest] == 0 else 0.0
-        return self._circle_near(x, y, along) or (round(x, 3), round(y, 3))
+        return (self._circle_near(x, y, along) if circles else None) or (round(x, 3), round(y, 3))
 
     def _ridge(self, crop: npt.NDArray[np.bool_], x: int, y: int, x0: int, y0: int) -> tuple[float, float]:
         """From the line pixel (`x`, `y`) of `crop` (at `x0`, `y0`), up the distance to the line's edge, a disc at a

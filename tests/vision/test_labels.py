@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from curation.vision.labels import join_labels
 from curation.vision.match import NameMatcher
 from curation.vision.ocr import TextBox
@@ -48,6 +50,15 @@ def test_texts_far_apart_or_of_other_sizes_are_not_joined() -> None:
     assert joined(text("Farrer", 0, 0, 60), text("Park", 200, 0, 45)) == [("Farrer", None), ("Park", None)]
 
 
-def test_a_rotated_label_is_not_joined() -> None:
-    tilted = TextBox("Little", 0.9, ((0, 40), (40, 0), (54, 14), (14, 54)))
-    assert joined(tilted, text("India", 0, 58, 55)) == [("Little", None), ("India", None)]
+def test_a_rotated_label_is_joined_in_its_own_frame_only() -> None:
+    tilted = TextBox("Little", 0.9, ((0, 40), (40, 0), (54, 14), (14, 54)))  # up to the right, 45°
+    assert joined(tilted, text("India", 0, 58, 55)) == [("Little", None), ("India", None)]  # a level line
+    under = TextBox("India", 0.9, ((17, 57), (54, 20), (68, 34), (31, 71)))  # its next line, across the direction
+    beside = TextBox("India", 0.9, ((60, -20), (97, -57), (111, -43), (74, -6)))  # its next word, along it
+    for other in (under, beside):
+        result = join_labels([tilted, other], MATCHER)
+        assert [(t.text, m.station_id if m else None) for t, m in result] == [("Little India", "little-india")]
+    far = TextBox("India", 0.9, ((45, 85), (82, 48), (96, 62), (59, 99)))  # two lines further down
+    assert joined(tilted, far) == [("Little", None), ("India", None)]
+    joined_box = join_labels([tilted, under], MATCHER)[0][0]
+    assert joined_box.quad[0] == pytest.approx((0, 40)) and joined_box.quad[2] == pytest.approx((71, 31))
