@@ -64,3 +64,11 @@ def test_coloured_text_is_not_taken_for_the_line() -> None:
     assert LineSnapper(mask.copy(), grey, radius=8.0, text_height=20.0).place(label)[1] < 70  # type: ignore[index]
     point = LineSnapper(without_text(mask, [label]), grey, radius=8.0, text_height=20.0).place(label)
     assert point is not None and abs(point[1] - 100.5) <= 0.5
+
+
+def test_a_label_beside_a_line_is_placed_level_with_it() -> None:
+    mask = np.zeros((200, 300), dtype=bool)
+    mask[:, 147:154] = True  # a vertical line through x = 150
+    grey = np.where(mask, 90, 255).astype(np.uint8)
+    x, y = LineSnapper(mask, grey, radius=8.0).place((80, 100, 140, 128))  # type: ignore[misc]
+    assert abs(x - 150.5) <= 0.5 and abs(y - 114) <= 1  # not at the top of the label's reach
