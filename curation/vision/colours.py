@@ -7,6 +7,10 @@ the map's saturated pixels (`saturation`, sampled every `stride` pixels, tile by
 exists): the fullest bins first, each bin within `merge` of a kept colour merged into it, colours holding at
 least `min_share` of the saturated pixels kept. A network line takes the nearest map colour within `match`;
 several lines may take one colour (New York's A, C and E are one blue).
+
+A line whose manifest colour is itself below the saturation cut (`is_grey`: Washington's Silver Line, New York's
+L) is matched instead among the map's dominant grey colours: unsaturated pixels between `min_value` and
+`max_grey_value` (paper and black text left out), merged the same way.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ class ColourOptions:
     """HSV saturation (0–255) from which a pixel counts as line colour."""
     min_value: int = 50
     """HSV value (0–255) below which a pixel is too dark to have a colour (text, outlines)."""
+    max_grey_value: int = 235
+    """HSV value (0–255) above which an unsaturated pixel is paper, not a grey line."""
     bin_size: float = 4.0
     merge: float = 14.0
     min_share: float = 0.003
@@ -78,14 +84,18 @@ def to_lab(rgb: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
     return lab
 
 
-def hex_to_lab(color: str) -> Lab:
+def _hex_rgb(color: str) -> npt.NDArray[np.uint8]:
+    """A #RRGGBB colour as a (1, 3) array of 8-bit sRGB."""
     if len(color) != 7 or color[0] != "#":
         raise MapcurateError(f"a colour must be #RRGGBB, but got {color!r}")
     try:
-        rgb = np.array([[int(color[i:i + 2], 16) for i in (1, 3, 5)]], dtype=np.uint8)
+        return np.array([[int(color[i:i + 2], 16) for i in (1, 3, 5)]], dtype=np.uint8)
     except ValueError:
         raise MapcurateError(f"a colour must be #RRGGBB, but got {color!r}") from None
-    lab = to_lab(rgb)[0]
+
+
+def hex_to_lab(color: str) -> Lab:
+    lab = to_lab(_hex_rgb(color))[0]
     return float(lab[0]), float(lab[1]), float(lab[2])
 
 
@@ -99,14 +109,26 @@ def delta_e(a: Lab, b: Lab) -> float:
     return float(np.hypot(np.hypot(a[0] - b[0], a[1] - b[1]), a[2] - b[2]))
 
 
-def _coloured(rgb: npt.NDArray[np.uint8], options: ColourOptions) -> npt.NDArray[np.bool_]:
+def is_grey(color: str, options: ColourOptions | None = None) -> bool:
+    """Whether a manifest's #RRGGBB is below the saturation cut, so its line is looked for among the greys."""
+    options = options or ColourOptions()
+    return bool(cv2.cvtColor(_hex_rgb(color)[None], cv2.COLOR_RGB2HSV)[0, 0, 1] < options.saturation)
+
+
+def _coloured(rgb: npt.NDArray[np.uint8], options: ColourOptions, grey: bool) -> npt.NDArray[np.bool_]:
     hsv = cv2.cvtColor(np.ascontiguousarray(rgb), cv2.COLOR_RGB2HSV)
-    mask: npt.NDArray[np.bool_] = (hsv[..., 1] >= options.saturation) & (hsv[..., 2] >= options.min_value)
+    if grey:
+        mask: npt.NDArray[np.bool_] = ((hsv[..., 1] < options.saturation) & (hsv[..., 2] >= options.min_value)
+                                       & (hsv[..., 2] <= options.max_grey_value))
+    else:
+        mask = (hsv[..., 1] >= options.saturation) & (hsv[..., 2] >= options.min_value)
     return mask
 
 
-def dominant_colours(image: Image.Image, options: ColourOptions | None = None) -> tuple[MapColour, ...]:
-    """The map's line-like colours, the most common first (see the module doc). Deterministic."""
+def dominant_colours(image: Image.Image, options: ColourOptions | None = None, *, grey: bool = False
+                     ) -> tuple[MapColour, ...]:
+    """The map's line-like colours, the most common first (see the module doc); with `grey`, its dominant greys.
+    Deterministic."""
     options = options or ColourOptions()
     if image.mode != "RGB":
         raise MapcurateError(f"dominant_colours needs an 8-bit RGB image, but got mode {image.mode}")
@@ -115,7 +137,7 @@ def dominant_colours(image: Image.Image, options: ColourOptions | None = None) -
     for _, _, tile in tiles(image, options.tile_size):
         rgb = np.asarray(tile)[::options.stride, ::options.stride]
         tile.close()
-        lab = to_lab(rgb[_coloured(rgb, options)])
+        lab = to_lab(rgb[_coloured(rgb, options, grey)])
         if not len(lab):
             continue
         keys, inverse, number = np.unique(np.floor(lab / options.bin_size).astype(np.int64), axis=0,
@@ -146,14 +168,16 @@ def _lab(values: npt.NDArray[np.float64]) -> Lab:
 
 
 def match_lines(colours: Iterable[MapColour], line_colours: Mapping[str, str],
-                options: ColourOptions | None = None) -> dict[str, MapColour]:
-    """Each network line (id → its manifest's #RRGGBB) with the nearest map colour within `match` ΔE."""
+                options: ColourOptions | None = None, *, greys: Iterable[MapColour] = ()) -> dict[str, MapColour]:
+    """Each network line (id → its manifest's #RRGGBB) with the nearest map colour within `match` ΔE: among
+    `colours`, or among `greys` (`dominant_colours(grey=True)`) for a line whose manifest colour `is_grey`."""
     options = options or ColourOptions()
-    found = list(colours)
+    found, grey_found = list(colours), list(greys)
     matched = {}
     for line_id, color in sorted(line_colours.items()):
         target = hex_to_lab(color)
-        best = min(found, key=lambda c: (delta_e(c.lab, target), c.lab), default=None)
+        among = grey_found if is_grey(color, options) else found
+        best = min(among, key=lambda c: (delta_e(c.lab, target), c.lab), default=None)
         if best is not None and delta_e(best.lab, target) <= options.match:
             matched[line_id] = best
     return matched
@@ -196,27 +220,37 @@ def line_colours(colours: Iterable[MapColour], matched: Mapping[str, MapColour])
 
 def line_mask(image: Image.Image, colours: Iterable[MapColour], options: ColourOptions | None = None
               ) -> npt.NDArray[np.bool_]:
-    """Where `image` shows one of `colours` (within `near` ΔE of it), computed tile by tile.
-
-    A tile holds far fewer distinct colours than pixels: each distinct 24-bit colour is compared once and the
-    answer looked up per pixel."""
+    """Where `image` shows one of `colours` (within `near` ΔE of it), computed tile by tile (`near_colours`)."""
     options = options or ColourOptions()
     mask = np.zeros((image.height, image.width), dtype=bool)
-    targets = np.array(sorted({c.lab for c in colours})).reshape(-1, 3)
-    if not len(targets):
+    colours = tuple(colours)
+    if not colours:
         return mask
-    answer = np.zeros(1 << 24, dtype=bool)
     for x0, y0, tile in tiles(image, options.tile_size):
-        rgb = np.asarray(tile, dtype=np.uint32)
-        codes = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2]
-        seen = np.zeros(1 << 24, dtype=bool)
-        seen[codes] = True
-        distinct = np.flatnonzero(seen)
-        lab = to_lab(np.stack([distinct >> 16, (distinct >> 8) & 255, distinct & 255], axis=-1).astype(np.uint8))
-        near = np.zeros(len(distinct), dtype=bool)
-        for target in targets:
-            near |= np.linalg.norm(lab - target, axis=1) <= options.near
-        answer[distinct] = near
-        mask[y0:y0 + tile.height, x0:x0 + tile.width] = answer[codes]
+        mask[y0:y0 + tile.height, x0:x0 + tile.width] = near_colours(np.asarray(tile), colours, options)
         tile.close()
     return mask
+
+
+def near_colours(rgb: npt.NDArray[np.uint8], colours: Iterable[MapColour], options: ColourOptions | None = None
+                 ) -> npt.NDArray[np.bool_]:
+    """Where the (H, W, 3) `rgb` shows one of `colours` (within `near` ΔE of it).
+
+    An image holds far fewer distinct colours than pixels: each distinct 24-bit colour is compared once and the
+    answer looked up per pixel."""
+    options = options or ColourOptions()
+    targets = np.array(sorted({c.lab for c in colours})).reshape(-1, 3)
+    wide = rgb.astype(np.uint32)
+    codes = (wide[..., 0] << 16) | (wide[..., 1] << 8) | wide[..., 2]
+    if not len(targets):
+        return np.zeros(codes.shape, dtype=bool)
+    seen = np.zeros(1 << 24, dtype=bool)
+    seen[codes] = True
+    distinct = np.flatnonzero(seen)
+    lab = to_lab(np.stack([distinct >> 16, (distinct >> 8) & 255, distinct & 255], axis=-1).astype(np.uint8))
+    near = np.zeros(len(distinct), dtype=bool)
+    for target in targets:
+        near |= np.linalg.norm(lab - target, axis=1) <= options.near
+    seen[distinct] = near  # reused as the answer per distinct colour
+    answer: npt.NDArray[np.bool_] = seen[codes]
+    return answer

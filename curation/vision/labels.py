@@ -71,24 +71,6 @@ def _join_once(matched: list[Matched], matcher: NameMatcher) -> list[Matched] | 
     return [replaced.get(k, item) for k, item in enumerate(matched) if k not in used or k in replaced]
 
 
-def _angle(text: TextBox) -> float:
-    """The text's direction in degrees (0: level, which a top edge within a tenth of the width counts as)."""
-    (x0, y0), (x1, y1) = text.quad[0], text.quad[1]
-    if abs(y1 - y0) <= 0.1 * max(1.0, abs(x1 - x0)) and x1 >= x0:
-        return 0.0
-    return math.degrees(math.atan2(y1 - y0, x1 - x0))
-
-
-def _in_frame(text: TextBox, angle: float) -> tuple[float, float, float, float]:
-    """The text's box along (`u`) and across (`v`) the direction `angle`: (u0, v0, u1, v1)."""
-    if angle == 0.0:
-        return text.box
-    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    us = [x * cos + y * sin for x, y in text.quad]
-    vs = [-x * sin + y * cos for x, y in text.quad]
-    return (min(us), min(vs), max(us), max(vs))
-
-
 def _neighbours(texts: Sequence[TextBox]) -> Iterator[tuple[int, int]]:
     """Every ordered pair `(i, j)`, i ≠ j, that may be `_adjacent`: `texts[j]`'s box meets the region around
     `texts[i]`'s where the next line or word can start (a spatial index, not every pair)."""
@@ -108,11 +90,11 @@ def _neighbours(texts: Sequence[TextBox]) -> Iterator[tuple[int, int]]:
 
 def _adjacent(first: TextBox, second: TextBox) -> bool:
     """`second` is the next line under `first`, or the next word right of it, in `first`'s frame (module doc)."""
-    angle = _angle(first)
-    turn = (_angle(second) - angle + 180.0) % 360.0 - 180.0
+    angle = first.angle
+    turn = (second.angle - angle + 180.0) % 360.0 - 180.0
     if abs(turn) > ANGLE:
         return False
-    a, b = _in_frame(first, angle), _in_frame(second, angle)
+    a, b = first.in_frame(angle), second.in_frame(angle)
     heights = a[3] - a[1], b[3] - b[1]
     height = max(heights)
     if height > HEIGHT_RATIO * min(heights):
@@ -127,8 +109,8 @@ def _adjacent(first: TextBox, second: TextBox) -> bool:
 
 def _joined(first: TextBox, second: TextBox) -> TextBox:
     """One text over both boxes, in `first`'s frame (a level box for level texts)."""
-    angle = _angle(first)
-    a, b = _in_frame(first, angle), _in_frame(second, angle)
+    angle = first.angle
+    a, b = first.in_frame(angle), second.in_frame(angle)
     u0, v0, u1, v1 = min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
     cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
     c = [(float(u * cos - v * sin), float(u * sin + v * cos)) for u, v in ((u0, v0), (u1, v0), (u1, v1), (u0, v1))]

@@ -3,8 +3,13 @@
 Candidates come from OpenCV's Hough circle transform on each tile's grey image. Letters such as "o", "e" and
 "d" are round too, so each candidate is checked where a marker differs from text: its inside is one flat fill
 (`max_fill_std`), and a line passes through it — saturated pixels in the band just outside its rim
-(`min_contact`). A marker seen in two overlapping tiles is kept once (the candidate with the most line contact
-wins); tiles overlap by `6 × max_radius`, so every marker lies whole, with the band around it, in one tile.
+(`min_contact`; lines too grey for the saturation cut are added by `line_pixels`). A marker seen in two
+overlapping tiles is kept once (the candidate with the most line contact wins); tiles overlap by
+`6 × max_radius`, so every marker lies whole, with the band around it, in one tile.
+
+A grey line's colour is also its icons' (Washington's parking "P" in a rounded square): a marker that passes
+only by its contact with a grey line must be at least `GREY_SIZE` of the median radius of the markers on coloured
+lines.
 
 The map's station radius is the median radius of the checked markers; a marker clearly larger than it
 (`interchange_ratio`) is proposed as an interchange.
@@ -102,12 +107,22 @@ class MarkerCandidate:
         return Marker("circle", self.box)
 
 
+GREY_SIZE = 0.8
+"""least radius of a marker on a grey line, in the median radius of the markers on coloured lines (Washington's
+Silver Line stations are as large as the others, its parking icons' round corners 0.55 of them)."""
+
+LinePixels = Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.bool_]]
+"""Given a tile's (H, W, 3) RGB pixels, where they show a line besides the saturated ones (its grey lines')."""
+
+
 def detect_markers(image: Image.Image, options: MarkerOptions | None = None,
-                   on_tile: Callable[[int, int], None] | None = None) -> tuple[MarkerCandidate, ...]:
+                   on_tile: Callable[[int, int], None] | None = None, line_pixels: LinePixels | None = None
+                   ) -> tuple[MarkerCandidate, ...]:
     """Every station marker found on the RGB `image`, sorted top to bottom, left to right.
 
-    `on_tile(done, total)` is called after each tile (for a progress bar). Deterministic: the same image and
-    options give the same candidates.
+    `on_tile(done, total)` is called after each tile (for a progress bar); `line_pixels` marks the pixels of
+    lines too grey to count as saturated (`colours.near_colours` of the map's grey lines). Deterministic: the
+    same image and options give the same candidates.
     """
     options = options or MarkerOptions()
     if image.mode != "RGB":
@@ -115,20 +130,23 @@ def detect_markers(image: Image.Image, options: MarkerOptions | None = None,
                              f"{image.mode}")
     total = len(tile_starts(image.width, options.tile_size, options.overlap)) * len(
         tile_starts(image.height, options.tile_size, options.overlap))
-    found: list[MarkerCandidate] = []
+    found: list[tuple[MarkerCandidate, bool]] = []
     for done, (x0, y0, tile) in enumerate(tiles(image, options.tile_size, options.overlap), start=1):
-        found.extend(_tile_markers(np.asarray(tile), x0, y0, (image.width, image.height), options))
+        found.extend(_tile_markers(np.asarray(tile), x0, y0, (image.width, image.height), options, line_pixels))
         tile.close()
         if on_tile:
             on_tile(done, total)
-    kept = _suppress(found)
+    kept = _suppress(_sized_on_grey(found))
     return _kinds(kept, options)
 
 
 def _tile_markers(rgb: npt.NDArray[np.uint8], x0: int, y0: int, size: tuple[int, int],
-                  options: MarkerOptions) -> list[MarkerCandidate]:
+                  options: MarkerOptions, line_pixels: LinePixels | None = None
+                  ) -> list[tuple[MarkerCandidate, bool]]:
+    """The tile's checked markers, each with whether it passed only by its contact with a grey line."""
     grey: npt.NDArray[np.uint8] = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     saturated = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 1] >= options.saturation
+    lines = saturated | line_pixels(rgb) if line_pixels is not None else saturated
     circles = cv2.HoughCircles(grey, cv2.HOUGH_GRADIENT, dp=1, minDist=options.min_radius * 2,
                                param1=options.edge_threshold, param2=options.votes,
                                minRadius=options.min_radius, maxRadius=options.max_radius)
@@ -142,10 +160,11 @@ def _tile_markers(rgb: npt.NDArray[np.uint8], x0: int, y0: int, size: tuple[int,
         if ((cx - reach < 0 < x0) or (cy - reach < 0 < y0) or (cx + reach > width and x0 + width < size[0])
                 or (cy + reach > height and y0 + height < size[1])):
             continue
-        checked = _check(grey, saturated, cx, cy, r, options)
+        checked = _check(grey, lines, cx, cy, r, options)
         if checked is not None:
             fill, contact = checked
-            out.append(MarkerCandidate(x0 + cx, y0 + cy, r, fill, contact))
+            on_grey = lines is not saturated and _check(grey, saturated, cx, cy, r, options) is None
+            out.append((MarkerCandidate(x0 + cx, y0 + cy, r, fill, contact), on_grey))
     return out
 
 
@@ -161,6 +180,13 @@ def _check(grey: npt.NDArray[np.uint8], saturated: npt.NDArray[np.bool_], cx: fl
     if contact < options.min_contact:
         return None
     return float(inside.mean()), round(contact, 6)
+
+
+def _sized_on_grey(found: list[tuple[MarkerCandidate, bool]]) -> list[MarkerCandidate]:
+    """The candidates, less those only a grey line holds that are smaller than `GREY_SIZE` of the others."""
+    coloured = [c.radius for c, on_grey in found if not on_grey]
+    least = GREY_SIZE * float(np.median(coloured)) if coloured else 0.0
+    return [c for c, on_grey in found if not on_grey or c.radius >= least]
 
 
 def _suppress(found: list[MarkerCandidate]) -> list[MarkerCandidate]:

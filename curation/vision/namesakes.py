@@ -12,11 +12,15 @@ matches none. Two things on the map say which station it is:
    farther (or absent).
 
 Bullets read into a label are also dropped from it before matching ("96 St 1 2 3" is "96 St"), so a name shared by
-no other station matches once its bullets are gone. A text neither step decides stays unmatched.
+no other station matches once its bullets are gone — also when OCR ran them into the name without a space: after
+its last word ("30 AvWN", "174 St2⑤") or, as letters, before its first number ("ACBD145 St"). A text neither step
+decides stays unmatched.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -35,6 +39,10 @@ MARGIN = 1.5
 """how much farther than the nearest every other namesake's line colour must be."""
 BULLET = 2
 """the longest line name read as a route bullet ("1", "A", "FS")."""
+_GLUED_AFTER = re.compile(r"^(.*[a-z.])([A-Z0-9]+)$")
+"""a word ending in a small letter with capitals or digits run on: "AvWN", "St25" (NFKC turns ⑤ into 5)."""
+_GLUED_BEFORE = re.compile(r"^([A-Z]+)(\d.*)$")
+"""capitals run on before a number: "ACBD145"."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ def tell_apart(matched: Sequence[Matched], matcher: NameMatcher, lines: Lines, i
 
 
 def _without_bullets(text: str, lines: Lines) -> tuple[str, frozenset[str]]:
-    """The text without the bullets at its start and end, and the lines they name."""
+    """The text without the bullets at its start and end, apart or run into its words, and the lines they name."""
     tokens = text.split()
     named: set[str] = set()
     while len(tokens) > 1 and (first := lines.named_by(tokens[0], digits=False)) is not None:
@@ -102,6 +110,14 @@ def _without_bullets(text: str, lines: Lines) -> tuple[str, frozenset[str]]:
     while len(tokens) > 1 and (last := lines.named_by(tokens[-1], digits=False)) is not None:
         named |= last
         tokens.pop()
+    glued = _GLUED_AFTER.match(unicodedata.normalize("NFKC", tokens[-1])) if tokens else None
+    if glued and (after := lines.named_by(glued[2])) is not None:
+        named |= after
+        tokens[-1] = glued[1]
+    glued = _GLUED_BEFORE.match(unicodedata.normalize("NFKC", tokens[0])) if tokens else None
+    if glued and (before := lines.named_by(glued[1], digits=False)) is not None:
+        named |= before
+        tokens[0] = glued[2]
     return " ".join(tokens), frozenset(named)
 
 

@@ -11,6 +11,7 @@ almost no ink (fewer than `min_ink` pixels far from its median colour) holds no 
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,23 @@ class TextBox:
     def centre(self) -> Point:
         x0, y0, x1, y1 = self.box
         return ((x0 + x1) / 2, (y0 + y1) / 2)
+
+    @property
+    def angle(self) -> float:
+        """The text's direction in degrees (0: level, which a top edge within a tenth of the width counts as)."""
+        (x0, y0), (x1, y1) = self.quad[0], self.quad[1]
+        if abs(y1 - y0) <= 0.1 * max(1.0, abs(x1 - x0)) and x1 >= x0:
+            return 0.0
+        return math.degrees(math.atan2(y1 - y0, x1 - x0))
+
+    def in_frame(self, angle: float) -> Box:
+        """The text's box along (`u`) and across (`v`) the direction `angle` (degrees): (u0, v0, u1, v1)."""
+        if angle == 0.0:
+            return self.box
+        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+        us = [x * cos + y * sin for x, y in self.quad]
+        vs = [-x * sin + y * cos for x, y in self.quad]
+        return (min(us), min(vs), max(us), max(vs))
 
     @property
     def vertical(self) -> bool:

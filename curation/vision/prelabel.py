@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -40,7 +41,15 @@ from curation.names import has_cjk
 from curation.network.build import build_network
 from curation.network.model import Network
 from curation.vision.associate import Association, associate
-from curation.vision.colours import dominant_colours, line_colours, line_mask, marker_lines, match_lines
+from curation.vision.colours import (
+    dominant_colours,
+    is_grey,
+    line_colours,
+    line_mask,
+    marker_lines,
+    match_lines,
+    near_colours,
+)
 from curation.vision.labels import join_labels
 from curation.vision.markers import MarkerOptions, detect_markers, station_radius
 from curation.vision.match import NameMatcher
@@ -108,12 +117,16 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     def step(name: str) -> Callable[[int, int], None] | None:
         return (lambda done, total: on_step(name, done, total)) if on_step else None
 
-    found = detect_markers(work, markers, on_tile=step("markers"))
+    manifest = {k: v.color for k, v in network.lines.items() if v.color}
+    dominant = dominant_colours(work)
+    greys = dominant_colours(work, grey=True) if any(map(is_grey, manifest.values())) else ()
+    colours = match_lines(dominant, manifest, greys=greys)
+    grey_lines = tuple(colours[k] for k in sorted(colours) if is_grey(manifest[k]))
+    found = detect_markers(work, markers, on_tile=step("markers"),
+                           line_pixels=partial(near_colours, colours=grey_lines) if grey_lines else None)
     texts = read_text(work, ocr, on_tile=step("text"))
     matcher = NameMatcher.of_network(network)
     radius = station_radius(found) or DEFAULT_RADIUS * measured.scale
-    dominant = dominant_colours(work)
-    colours = match_lines(dominant, {k: v.color for k, v in network.lines.items() if v.color})
     matched = tell_apart(join_labels(texts, matcher), matcher, Lines.of_network(network, colours), work)
     lines_drawn = without_text(line_mask(work, line_colours(dominant, colours)), (t.box for t in texts))
     snapper = LineSnapper(lines_drawn, np.asarray(work.convert("L")), radius,

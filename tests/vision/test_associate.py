@@ -45,3 +45,39 @@ def test_a_label_whose_nearest_circle_is_taken_is_placed_on_the_line_beside_it()
     found = associate([MarkerCandidate(210.5, 100.5, 8.0, 250.0, 0.5)], labels, radius=8.0, snapper=snapper)
     assert [(p.station_id, p.on) for p in found.placed] == [("a", "marker"), ("b", "line")]
     assert found.placed[1].marker.x == pytest.approx(257.5, abs=2) and not found.unplaced
+
+
+def rotated(label: str, start: tuple[float, float], length: float, height: float, degrees: float) -> TextBox:
+    """A text `length` long and `height` high, read from `start` (its top-left corner) at `degrees`."""
+    cos, sin = np.cos(np.radians(degrees)), np.sin(np.radians(degrees))
+    x, y = start
+    corners = [(x + u * cos - v * sin, y + u * sin + v * cos) for u, v in ((0, 0), (length, 0), (length, height),
+                                                                            (0, height))]
+    return TextBox(label, 0.99, tuple((float(a), float(b)) for a, b in corners))  # type: ignore[arg-type]
+
+
+def test_a_rotated_label_takes_the_marker_in_line_with_it_not_its_neighbours() -> None:
+    """Washington's Orange Line: names set at -45° below the line, each ending 5 radii short of its marker, the
+    neighbour's marker nearer to its upright box and to its side (the old nearest-box rule placed each name one
+    station west)."""
+    r = 10.0
+    markers = [marker(100.0 + 90 * i, 100.0) for i in range(3)]
+    labels = []
+    for i, name in enumerate("ABC"):  # each label's end 50 px (5 radii) from its marker, along the -45° axis
+        end = np.array([100.0 + 90 * i, 100.0]) - 50 * np.array([np.cos(np.radians(45)), -np.sin(np.radians(45))])
+        start = end - 120 * np.array([np.cos(np.radians(45)), -np.sin(np.radians(45))])
+        labels.append((rotated(name, (float(start[0]), float(start[1] - 12)), 120, 24, -45),
+                       NameMatch(name.lower(), 100.0, name)))
+    found = associate(markers, labels, radius=r)
+    assert [(p.station_id, p.marker.x) for p in found.placed] == [("a", 100.0), ("b", 190.0), ("c", 280.0)]
+
+
+def test_a_round_letter_inside_a_label_is_not_its_marker() -> None:
+    """McPherson Sq: the "c" of its own name passes the marker checks; the ring left of the name is its marker."""
+    label = (text("McPherson", 200, 90, 400, 130), NameMatch("mcpherson", 100.0, "McPherson"))
+    letter, ring = MarkerCandidate(228.0, 112.0, 6.0, 255.0, 0.3), MarkerCandidate(180.0, 110.0, 8.0, 255.0, 0.5)
+    found = associate([letter, ring], [label], radius=8.0)
+    assert [(p.station_id, p.marker) for p in found.placed] == [("mcpherson", ring)]
+    assert found.unnamed == (letter,)
+    read_in = MarkerCandidate(206.0, 110.0, 8.0, 255.0, 0.5)  # a full-size ring OCR took into the label
+    assert [p.marker for p in associate([read_in], [label], radius=8.0).placed] == [read_in]

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from curation.errors import MapcurateError
 from curation.synth.render import line_colors
@@ -15,6 +15,7 @@ from curation.vision.colours import (
     delta_e,
     dominant_colours,
     hex_to_lab,
+    is_grey,
     lab_to_hex,
     line_mask,
     marker_lines,
@@ -67,6 +68,27 @@ def test_a_map_without_colour_has_none() -> None:
     grey = Image.new("RGB", (500, 300), (240, 240, 240))
     assert dominant_colours(grey) == ()
     assert match_lines((), {"red": "#FF0000"}) == {}
+
+
+def test_a_grey_line_is_matched_among_the_map_greys() -> None:
+    """Washington's Silver Line: its manifest grey (#919D9D) printed as #A1A3A0, beside a fuller light grey of
+    other rail lines, black text and a red line."""
+    image = Image.new("RGB", (600, 300), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 20, 599, 80), fill=(196, 204, 196))  # light grey, the fullest grey on the map
+    draw.rectangle((0, 120, 599, 150), fill=(161, 163, 160))
+    draw.rectangle((0, 200, 599, 230), fill=(230, 28, 51))
+    draw.text((20, 250), "Wiehle-Reston East " * 4, fill=(35, 31, 32))
+    manifest = {"silver": "#919D9D", "red": "#BF0D3E"}
+    assert is_grey("#919D9D") and not is_grey("#BF0D3E")
+    saturated = dominant_colours(image)
+    greys = dominant_colours(image, grey=True)
+    assert sorted(match_lines(saturated, manifest)) == ["red"]  # no saturated colour is near a grey
+    matched = match_lines(saturated, manifest, greys=greys)
+    assert delta_e(matched["silver"].lab, hex_to_lab("#A1A3A0")) < 2  # the nearest grey, not the fullest
+    assert delta_e(matched["red"].lab, hex_to_lab("#E61C33")) < 2
+    with pytest.raises(MapcurateError, match="a colour must be #RRGGBB"):
+        is_grey("silver")
 
 
 def test_colours_round_trip_through_lab() -> None:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from curation.errors import MapcurateError
+from curation.vision import markers
+from curation.vision.colours import MapColour, hex_to_lab, near_colours
 from curation.vision.markers import MarkerCandidate, MarkerOptions, detect_markers, station_radius
 from tests.vision.conftest import Synthetic
 
@@ -72,3 +75,34 @@ def test_bad_options_say_what_is_wrong(options: dict[str, Any], message: str) ->
 def test_only_rgb_images_are_read() -> None:
     with pytest.raises(MapcurateError, match=r"needs an 8-bit RGB image .* but got mode P"):
         detect_markers(Image.new("P", (10, 10)))
+
+
+
+def grey_line_map() -> Image.Image:
+    """Washington's Silver Line in small: rings on a grey (#A1A3A0) line and on a red one, and by the grey line an
+    icon in the line's grey holding a small ring (its parking "P" passes the marker checks the same way)."""
+    image = Image.new("RGB", (420, 260), "white")
+    draw = ImageDraw.Draw(image)
+    draw.line((10, 60, 410, 60), fill=(161, 163, 160), width=16)
+    draw.line((10, 200, 410, 200), fill=(230, 28, 51), width=16)
+    for x in (80, 200, 320):
+        for y in (60, 200):
+            draw.ellipse((x - 14, y - 14, x + 14, y + 14), fill="white", outline=(35, 31, 32), width=4)
+    draw.rounded_rectangle((136, 116, 164, 144), radius=6, fill=(150, 150, 150))
+    draw.ellipse((141, 121, 159, 139), fill="white", outline=(35, 31, 32), width=3)
+    return image
+
+
+def test_markers_on_a_grey_line_are_found_with_its_pixels_and_its_small_icons_are_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    image = grey_line_map()
+    grey = partial(near_colours, colours=(MapColour(hex_to_lab("#A1A3A0"), 1.0),))
+
+    def centres(found: tuple[MarkerCandidate, ...]) -> list[tuple[int, int]]:
+        return sorted((round(m.x), round(m.y)) for m in found)
+
+    assert centres(detect_markers(image)) == [(80, 200), (200, 200), (320, 200)]  # the grey line has no contact
+    rings = [(x, y) for x in (80, 200, 320) for y in (60, 200)]
+    assert centres(detect_markers(image, line_pixels=grey)) == rings
+    monkeypatch.setattr(markers, "GREY_SIZE", 0.0)  # the size rule is what keeps the icon out
+    assert centres(detect_markers(image, line_pixels=grey)) == sorted([*rings, (150, 130)])

@@ -80,6 +80,14 @@ def test_bullets_read_into_a_unique_name_are_dropped() -> None:
         "wall-st", "wall-st"]
 
 
+def test_bullets_run_into_a_name_are_dropped_and_name_its_lines() -> None:
+    """New York's OCR runs bullets into labels: "30 AvWN", "174 St2⑤", "ACBD145 St"."""
+    net = network({})
+    texts = [text("Wall St45", 100, 100), text("103 St6", 100, 150), text("C103 St", 100, 200),
+             text("103 St⑥", 100, 250), text("103 Stx", 300, 100)]
+    assert resolve(net, drawn({}), texts) == ["wall-st", "103-st-lexington", "103-st-cpw", "103-st-lexington", None]
+
+
 @pytest.mark.parametrize(("token", "digits", "lines"), [
     ("6", False, {"6"}), ("C", False, {"C"}), ("C4", True, {"C", "4"}), ("C4", False, None), ("45", True, {"4", "5"}),
     ("45", False, None), ("St", True, None), ("103", True, None), ("", True, None)])
