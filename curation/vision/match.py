@@ -3,7 +3,8 @@
 Each station is known by every name and alias it has, in each of two forms: the **key** (NFKC, case-folded,
 without parentheticals, a generic suffix such as " Station" or "站", spaces and punctuation — OCR often loses
 spaces) and the **reading** (ASCII: Chinese as toneless pinyin, accents dropped — OCR often loses accents, and a
-Chinese map's romanised label is the pinyin of its Chinese name). A text is scored against each station:
+Chinese map's romanised label is the pinyin of its Chinese name). In both, "l" is written "i": OCR reads a small
+l and a capital I alike (New York's "Park Pl" comes back "Park PI"). A text is scored against each station:
 
 - 100 when its key equals a name's key;
 - 95 when its reading equals a name's reading;
@@ -51,12 +52,12 @@ def _bare(text: str) -> str:
 
 def key(text: str) -> str:
     """The comparison key of a name or a read text (see the module doc)."""
-    return _NOT_WORD.sub("", _bare(text))
+    return _NOT_WORD.sub("", _bare(text)).replace("l", "i")
 
 
 def reading(text: str) -> str:
     """The ASCII reading of a name or a read text: pinyin for Chinese, accents dropped."""
-    return slugify(_bare(text)).replace("-", "")
+    return slugify(_bare(text)).replace("-", "").replace("l", "i")
 
 
 class NameMatcher:

@@ -4,12 +4,13 @@ New York's station list has three "103 St" stations (one each on Broadway, Centr
 the map prints just "103 St" beside each. Such a text ties between stations (`NameMatcher.namesakes`) and
 matches none. Two things on the map say which station it is:
 
-1. **Route bullets** — line names printed on the label's own row, nearer to it than to any other label (New
-   York's "1", "C B", or read into the label: "96 St 1 2 3"): the station serving most of the lines named, if
-   one serves more than every other.
+1. **Route bullets** — line names printed within `REACH` label heights of the label, nearer to it than to any
+   other label (New York's "1", "C B" on its row or under the start of a diagonal's label, or read into the
+   label: "96 St 1 2 3"): the station serving most of the lines named, if one serves more than every other.
 2. **Line colour** — the station whose lines' colours (as matched to the map, `colours.match_lines`) come
    nearest the label's box, within `REACH` label heights, when every other is at least `MARGIN` times
-   farther (or absent).
+   farther (or absent); else the station with more of its colours within `BESIDE` label heights than any other
+   (Brooklyn's Kings Hwy on the orange B and yellow Q, beside its namesakes on the orange F and on the yellow N).
 
 Bullets read into a label are also dropped from it before matching ("96 St 1 2 3" is "96 St"), so a name shared by
 no other station matches once its bullets are gone — also when OCR ran them into the name without a space: after
@@ -34,9 +35,12 @@ from curation.vision.match import NameMatch, NameMatcher
 from curation.vision.ocr import TextBox
 
 REACH = 3.0
-"""label heights around a label's box searched for its line's colour, and along its row for its bullets."""
+"""label heights around a label's box searched for its line's colour and its bullets."""
 MARGIN = 1.5
 """how much farther than the nearest every other namesake's line colour must be."""
+BESIDE = 1.0
+"""label heights within which a line colour runs beside a label (Brooklyn's Kings Hwy: the B's orange 0, the Q's
+yellow 0.75; the F's Kings Hwy has the N's yellow 2 heights away)."""
 BULLET = 2
 """the longest line name read as a route bullet ("1", "A", "FS")."""
 _GLUED_AFTER = re.compile(r"^(.*[a-z.])([A-Z0-9]+)$")
@@ -122,18 +126,17 @@ def _without_bullets(text: str, lines: Lines) -> tuple[str, frozenset[str]]:
 
 
 def _bullets_beside(text: TextBox, texts: Sequence[TextBox], lines: Lines) -> frozenset[str]:
-    """The lines named by bullet-only texts on the label's row, within `REACH` heights of it and nearer to it than
-    to any other label on the row (New York prints a station's bullets right beside its name)."""
+    """The lines named by bullet-only texts within `REACH` heights of the label, each nearer to it than to any other
+    label (New York prints a station's bullets right beside its name, or at the start of a diagonal's label)."""
     named: set[str] = set()
     bullets = {id(other): _bullet_lines(other, lines) for other in texts}
     for other in texts:
         found = bullets[id(other)]
-        if other is text or found is None or not _on_row(text, other):
+        if other is text or found is None:
             continue
-        gap = _row_gap(text, other)
+        gap = _gap(text, other)
         if gap <= REACH * (text.box[3] - text.box[1]) and not any(
-                bullets[id(label)] is None and label is not text and _on_row(label, other)
-                and _row_gap(label, other) < gap for label in texts):
+                bullets[id(label)] is None and label is not text and _gap(label, other) < gap for label in texts):
             named |= found
     return frozenset(named)
 
@@ -146,13 +149,11 @@ def _bullet_lines(text: TextBox, lines: Lines) -> frozenset[str] | None:
     return frozenset().union(*(token for token in tokens if token is not None))
 
 
-def _on_row(a: TextBox, b: TextBox) -> bool:
-    overlap = min(a.box[3], b.box[3]) - max(a.box[1], b.box[1])
-    return overlap > 0.5 * min(a.box[3] - a.box[1], b.box[3] - b.box[1])
-
-
-def _row_gap(a: TextBox, b: TextBox) -> float:
-    return max(b.box[0] - a.box[2], a.box[0] - b.box[2], 0.0)
+def _gap(a: TextBox, b: TextBox) -> float:
+    """The distance between two texts' boxes (0 when they meet)."""
+    dx = max(b.box[0] - a.box[2], a.box[0] - b.box[2], 0.0)
+    dy = max(b.box[1] - a.box[3], a.box[1] - b.box[3], 0.0)
+    return float(np.hypot(dx, dy))
 
 
 def _by_bullets(tied: Sequence[NameMatch], named: frozenset[str], lines: Lines) -> NameMatch | None:
@@ -176,16 +177,21 @@ def _by_colour(tied: Sequence[NameMatch], text: TextBox, lines: Lines, image: Im
     lab = to_lab(np.asarray(image.crop(window)))
     ys, xs = np.mgrid[window[1]:window[3], window[0]:window[2]]
     gap = np.hypot(np.maximum(np.maximum(x0 - xs, xs - x1), 0), np.maximum(np.maximum(y0 - ys, ys - y1), 0))
-    distances = []
+    nearest: dict[tuple[float, float, float], float] = {}  # each line colour's nearest pixel to the label
+    for colour in {c.lab for c in lines.colours.values()}:
+        near = np.linalg.norm(lab - np.asarray(colour), axis=-1) <= options.near
+        nearest[colour] = float(gap[near].min()) if near.any() else np.inf
+    distances, present = [], []
     for match in tied:
-        targets = [lines.colours[line].lab for line in sorted(lines.of_station.get(match.station_id, ()))
-                   if line in lines.colours]
-        near = np.zeros(gap.shape, dtype=bool)
-        for target in targets:
-            near |= np.linalg.norm(lab - np.asarray(target), axis=-1) <= options.near
-        distances.append((float(gap[near].min()) if near.any() else np.inf, match))
+        own = [nearest[c] for c in {lines.colours[line].lab for line in lines.of_station.get(match.station_id, ())
+                                    if line in lines.colours}]
+        distances.append((min(own, default=np.inf), match))
+        present.append((sum(d <= BESIDE * (y1 - y0) for d in own), match))
     distances.sort(key=lambda item: item[0])
     best = distances[0][0]
     if best <= reach and (len(distances) == 1 or distances[1][0] >= MARGIN * best + 1.0):
         return distances[0][1]
+    present.sort(key=lambda item: -item[0])  # else the one with more of its colours beside the label
+    if present[0][0] > 0 and (len(present) == 1 or present[1][0] < present[0][0]):
+        return present[0][1]
     return None

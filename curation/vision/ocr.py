@@ -4,8 +4,10 @@ RapidOCR shrinks any input to 2,000 px on its long side, which makes a map's lab
 into `tile_size` tiles (below that limit) overlapping by `overlap` px. A text box touching a tile's inner edge may
 be cut there; it is dropped, since a label shorter than the overlap lies whole in a neighbouring tile. The same
 text seen whole in two tiles is kept once (the higher score). Rotated and vertical labels come back with their
-four corners. A station ring read as a lone "O" (or "0", "o") is dropped: it is a marker, not a name. A tile with
-almost no ink (fewer than `min_ink` pixels far from its median colour) holds no text and is not read at all.
+four corners. A station ring read as a lone "O" (or "0", "o") is dropped: it is a marker, not a name; so is a text
+of circled characters only or one character three times or more (New York's route bullets read as "③③③" or
+"8 8 8 8" along a diagonal line, whose band would hide the line from `snap`). A tile with almost no ink (fewer
+than `min_ink` pixels far from its median colour) holds no text and is not read at all.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from curation.extras import require
 from curation.images import tile_starts, tiles
 from curation.vision.spatial import keep_first
 
-_RING = re.compile(r"^[O0o〇○◯]+$")
+_RING = re.compile(r"^(?:[O0o〇○◯]+|[\u2460-\u24FF\u2776-\u2793\u3251-\u325F\u32B1-\u32BF\s]+)$")
+"""a ring read as letters, or markers read as circled characters (Unicode's enclosed alphanumerics)."""
+_RUN = re.compile(r"^(\S)(?:\s*\1){2,}$")
+"""one character three times or more: a row of bullets ("8 8 8 8")."""
 INK = 40
 
 
@@ -121,7 +126,7 @@ def read_text(image: Image.Image, options: OcrOptions | None = None,
             result = ocr(np.ascontiguousarray(rgb[..., ::-1]), use_det=True, use_cls=True, use_rec=True)
         if result is not None and result.boxes is not None:
             for quad, text, score in zip(result.boxes, result.txts, result.scores, strict=True):
-                if float(score) < options.min_score or not str(text).strip() or _RING.match(str(text).strip()):
+                if float(score) < options.min_score or not str(text).strip() or reads_as_marker(str(text)):
                     continue
                 if _cut(quad, x0, y0, tile.size, image.size, options.edge):
                     continue
@@ -131,6 +136,12 @@ def read_text(image: Image.Image, options: OcrOptions | None = None,
         if on_tile:
             on_tile(done, total)
     return tuple(sorted(_suppress(found), key=lambda t: (t.box[1], t.box[0], t.text)))
+
+
+def reads_as_marker(text: str) -> bool:
+    """Whether a read text is markers, not a name: a ring read as "O", circled characters only, or one character
+    run three times or more (module doc)."""
+    return bool(_RING.match(text.strip()) or _RUN.match(text.strip()))
 
 
 def _inked(rgb: np.ndarray[Any, Any], min_ink: int) -> bool:

@@ -128,7 +128,7 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
     matcher = NameMatcher.of_network(network)
     radius = station_radius(found) or DEFAULT_RADIUS * measured.scale
     matched = tell_apart(join_labels(texts, matcher), matcher, Lines.of_network(network, colours), work)
-    lines_drawn = without_text(line_mask(work, line_colours(dominant, colours)), (t.box for t in texts))
+    lines_drawn = without_text(line_mask(work, line_colours(dominant, colours)), (t.quad for t in texts))
     snapper = LineSnapper(lines_drawn, np.asarray(work.convert("L")), radius,
                           text_height=(measured.text_height or 0.0) * measured.scale)
     association = associate(found, matched, radius, snapper=snapper)

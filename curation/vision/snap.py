@@ -14,14 +14,14 @@ unplaced; pixels inside read texts never count as line (`without_text`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 import numpy.typing as npt
 
-from curation.annotations.model import Box
+from curation.annotations.model import Box, Point
 from curation.errors import MapcurateError
 
 TEXT_REACH = 1.5
@@ -30,11 +30,12 @@ SHIFTS = 8
 """steps, a disc each, up the distance to a line's edge towards its middle, at most."""
 
 
-def without_text(mask: npt.NDArray[np.bool_], boxes: Iterable[Box]) -> npt.NDArray[np.bool_]:
-    """`mask` cleared inside every text box (in place): coloured text (Dubai's navy labels) is not a line."""
-    height, width = mask.shape
-    for x0, y0, x1, y1 in boxes:
-        mask[max(0, int(y0)):min(height, int(np.ceil(y1))), max(0, int(x0)):min(width, int(np.ceil(x1)))] = False
+def without_text(mask: npt.NDArray[np.bool_], quads: Iterable[Sequence[Point]]) -> npt.NDArray[np.bool_]:
+    """`mask` cleared inside every text's four corners (in place): coloured text (Dubai's navy labels) is not a
+    line, and a diagonal text clears its own band only (its upright box may cover the line it labels)."""
+    for quad in quads:
+        corners = np.array([[x - 0.5, y - 0.5] for x, y in quad]) * 16  # pixel centres, 4 fractional bits
+        cv2.fillPoly(mask.view(np.uint8), [np.rint(corners).astype(np.int32)], 0, shift=4)
     return mask
 
 

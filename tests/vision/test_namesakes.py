@@ -63,15 +63,17 @@ def test_a_label_between_lines_of_its_namesakes_stays_unmatched() -> None:
     assert resolve(shared, drawn({100: RED}), [text("103 St", 115, 100)]) == [None]
 
 
-def test_bullets_on_the_labels_row_name_its_lines() -> None:
+def test_bullets_beside_the_label_name_its_lines() -> None:
     net = network({})  # no colours: bullets alone decide
     blank = drawn({})
     assert resolve(net, blank, [text("103 St", 100, 100), text("6", 175, 102, width=20)])[0] == "103-st-lexington"
     assert resolve(net, blank, [text("103 St 6", 100, 100)]) == ["103-st-lexington"]  # read into the label
-    # a bullet nearer another label on the row is that label's; a bullet on another row is nobody's
-    far = resolve(net, blank, [text("103 St", 100, 100), text("C", 230, 100, width=20), text("Bay", 255, 100)])
-    below = resolve(net, blank, [text("103 St", 100, 100), text("C", 175, 140, width=20)])
-    assert far[0] is None and below == [None, None]
+    # below the start of a diagonal's label (New York's Brooklyn: "Kings Hwy" over its N bullet)
+    assert resolve(net, blank, [text("103 St", 100, 100), text("C", 80, 135, width=20)])[0] == "103-st-cpw"
+    # a bullet nearer another label is that label's; one beyond `REACH` heights is nobody's
+    near_other = resolve(net, blank, [text("103 St", 100, 100), text("C", 230, 100, width=20), text("Bay", 255, 100)])
+    far = resolve(net, blank, [text("103 St", 100, 100), text("C", 100, 230, width=20)])
+    assert near_other[0] is None and far == [None, None]
 
 
 def test_bullets_read_into_a_unique_name_are_dropped() -> None:
@@ -94,3 +96,23 @@ def test_bullets_run_into_a_name_are_dropped_and_name_its_lines() -> None:
 def test_what_reads_as_bullets(token: str, digits: bool, lines: set[str] | None) -> None:
     named = Lines.of_network(network({}), {}).named_by(token, digits=digits)
     assert named == (frozenset(lines) if lines is not None else None)
+
+
+def test_the_namesake_with_more_of_its_colours_beside_the_label_is_chosen() -> None:
+    """Brooklyn's three Kings Hwy: on the orange B and yellow Q, on the orange F, and on the yellow N."""
+    orange, yellow = "#F0841F", "#FDD403"
+    rides = {"B": ["kings-hwy-brighton", "avenue-m"], "Q": ["kings-hwy-brighton", "avenue-u"],
+             "F": ["kings-hwy-culver", "avenue-p"], "N": ["kings-hwy-sea-beach", "bay-pkwy"]}
+    stations: dict[str, Station] = {}
+    for line, ride in rides.items():
+        for station_id in ride:
+            name = "Kings Hwy" if station_id.startswith("kings") else station_id.replace("-", " ").title()
+            stations.setdefault(station_id, Station(station_id, {"en": name})).lines.append(line)
+    colours = {"B": orange, "F": orange, "Q": yellow, "N": yellow}
+    lines = {line: Line(line, {"en": line}, [ride], color=colours[line]) for line, ride in rides.items()}
+    net = Network("t", "t", {"en": "T"}, ["en"], stations, lines)
+    both = drawn({115: orange, 130: yellow})  # the B and Q side by side, both within a label height
+    assert resolve(net, both, [text("Kings Hwy", 145, 100)]) == ["kings-hwy-brighton"]
+    assert resolve(net, drawn({130: yellow}), [text("Kings Hwy", 145, 100)]) == [None]  # the Q or the N
+    apart = drawn({138: orange, 60: yellow})  # the F beside the label, the N's yellow 2.8 heights away
+    assert resolve(net, apart, [text("Kings Hwy", 145, 100)]) == [None]  # the F or the B: not the B for its yellow

@@ -9,7 +9,7 @@ from PIL import Image
 
 from curation.errors import MapcurateError
 from curation.vision.match import NameMatcher
-from curation.vision.ocr import OcrOptions, TextBox, read_text
+from curation.vision.ocr import OcrOptions, TextBox, read_text, reads_as_marker
 from tests.vision.conftest import Synthetic
 
 pytest.importorskip("rapidocr")
@@ -40,6 +40,14 @@ def test_a_label_on_a_seam_is_read_once(tiled: tuple[TextBox, ...]) -> None:
     texts = [squeeze(t.text) for t in tiled]
     assert len(texts) == len(set(texts)), sorted(t for t in texts if texts.count(t) > 1)
     assert not any(re.fullmatch(r"[o0]+", t) for t in texts)  # rings are markers, not names
+
+
+@pytest.mark.parametrize(("text", "marker"), [
+    ("O", True), ("oo", True), ("③③③", True), ("④ ⑤", True), ("Ⓐ", True), ("8 8 8 8 8 8 8", True), ("QQQ", True),
+    ("174 St2⑤", False), ("A", False), ("4 56", False), ("2 2", False), ("103 St", False), ("Oslo", False)])
+def test_rings_and_circled_bullets_read_as_markers(text: str, marker: bool) -> None:
+    """New York's bullets along a diagonal line come back as "③③③" or "8 8 8 8 8 8 8" with a box over the line."""
+    assert reads_as_marker(text) is marker
 
 
 def test_reading_is_deterministic(small_synthetic: Synthetic, tiled: tuple[TextBox, ...]) -> None:

@@ -62,8 +62,18 @@ def test_coloured_text_is_not_taken_for_the_line() -> None:
     label = (120, 50, 180, 70)  # 27 px above the line
     mask[52:68, 125:175] = True  # the label's own strokes in a line colour
     assert LineSnapper(mask.copy(), grey, radius=8.0, text_height=20.0).place(label)[1] < 70  # type: ignore[index]
-    point = LineSnapper(without_text(mask, [label]), grey, radius=8.0, text_height=20.0).place(label)
+    corners = ((120, 50), (180, 50), (180, 70), (120, 70))
+    point = LineSnapper(without_text(mask, [corners]), grey, radius=8.0, text_height=20.0).place(label)
     assert point is not None and abs(point[1] - 100.5) <= 0.5
+
+
+def test_a_diagonal_text_clears_its_own_band_not_its_upright_box() -> None:
+    """New York's bullets read as "8 8 8" at 45° beside the 2/5 line: their upright box covers the line."""
+    mask = np.ones((100, 100), dtype=bool)
+    cleared = without_text(mask, [((10, 0), (100, 90), (90, 100), (0, 10))])  # a band 14 px wide along y = x
+    assert not cleared[50, 50] and not cleared[5, 5] and not cleared[95, 95]
+    assert cleared[80, 20] and cleared[20, 80]  # inside the upright box, outside the band
+    assert cleared.sum() == pytest.approx(100 * 100 - 100 * 14.14 - 2 * 50, rel=0.1)
 
 
 def test_a_label_beside_a_line_is_placed_level_with_it() -> None:
