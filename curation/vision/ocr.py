@@ -5,7 +5,7 @@ into `tile_size` tiles (below that limit) overlapping by `overlap` px. A text bo
 be cut there; it is dropped, since a label shorter than the overlap lies whole in a neighbouring tile. The same
 text seen whole in two tiles is kept once (the higher score). Rotated and vertical labels come back with their
 four corners. A station ring read as a lone "O" (or "0", "o") is dropped: it is a marker, not a name; so is a text
-of circled characters only or one character three times or more (New York's route bullets read as "③③③" or
+of circled characters only or one character three times or more apart (New York's route bullets read as "③③③" or
 "8 8 8 8" along a diagonal line, whose band would hide the line from `snap`). A tile with almost no ink (fewer
 than `min_ink` pixels far from its median colour) holds no text and is not read at all.
 """
@@ -30,8 +30,8 @@ from curation.vision.spatial import keep_first
 
 _RING = re.compile(r"^(?:[O0o〇○◯]+|[\u2460-\u24FF\u2776-\u2793\u3251-\u325F\u32B1-\u32BF\s]+)$")
 """a ring read as letters, or markers read as circled characters (Unicode's enclosed alphanumerics)."""
-_RUN = re.compile(r"^(\S)(?:\s*\1){2,}$")
-"""one character three times or more: a row of bullets ("8 8 8 8")."""
+_RUN = re.compile(r"^(\S)(?:\s+\1){2,}$")
+"""one character three times or more, apart: a row of bullets ("8 8 8 8"; "111" is a number)."""
 INK = 40
 
 

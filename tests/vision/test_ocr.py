@@ -43,8 +43,9 @@ def test_a_label_on_a_seam_is_read_once(tiled: tuple[TextBox, ...]) -> None:
 
 
 @pytest.mark.parametrize(("text", "marker"), [
-    ("O", True), ("oo", True), ("③③③", True), ("④ ⑤", True), ("Ⓐ", True), ("8 8 8 8 8 8 8", True), ("QQQ", True),
-    ("174 St2⑤", False), ("A", False), ("4 56", False), ("2 2", False), ("103 St", False), ("Oslo", False)])
+    ("O", True), ("oo", True), ("③③③", True), ("④ ⑤", True), ("Ⓐ", True), ("8 8 8 8 8 8 8", True), ("Q Q Q", True),
+    ("111", False), ("174 St2⑤", False), ("A", False), ("4 56", False), ("2 2", False), ("103 St", False),
+    ("Oslo", False)])
 def test_rings_and_circled_bullets_read_as_markers(text: str, marker: bool) -> None:
     """New York's bullets along a diagonal line come back as "③③③" or "8 8 8 8 8 8 8" with a box over the line."""
     assert reads_as_marker(text) is marker
