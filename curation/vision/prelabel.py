@@ -3,7 +3,8 @@
 The map file is read once through the safe image reader. Its label height is measured on a few windows and the map
 rescaled to the scale its labels read best at (`curation.vision.scale`; decoded at 3 bytes a pixel,
 `images.decode_pixels`, once for the measurement and once to rescale, never two copies at once), then processed
-tile by tile: markers found, text read, broken labels joined (`labels`) and matched to the city's station list (a
+tile by tile: line colours matched to the network's (`colours`, its grey lines among the map's greys), markers
+found (on grey lines too), text read, broken labels joined (`labels`) and matched to the city's station list (a
 name several stations share told apart by the lines beside it, `namesakes`), the labels associated with the
 markers or, without one, the line beside them (`associate`, `snap`), and each placed station's lines read from the
 colours around it. Positions are given back in full-image pixels. Written, each atomically, to

@@ -6,10 +6,11 @@ the line nearest the label — the nearest pixel of a matched line colour within
 `TEXT_REACH` label heights (whichever is further: Dubai sets its labels a label's height from small ticks) of the
 label's box, of equally near ones the nearest its centre — moved to the middle of the line there (up the distance
 to the line's edge, then the mean of the line pixels within a radius), and then to the centre of a circle drawn
-there if the Hough transform finds one close by (a ring the marker checks turned down; OpenCV's
-`HOUGH_GRADIENT_ALT`, which centres a ring cut by a line exactly). Such a placement is less sure than a marker's
-(`prelabel` gives it half the confidence). A label with no line near it (a legend, an index table, a title) stays
-unplaced; pixels inside read texts never count as line (`without_text`).
+there if the Hough transform finds one close by with a line running by it (a ring the marker checks turned down;
+OpenCV's `HOUGH_GRADIENT_ALT`, which centres a ring cut by a line exactly; a round letter of the label is no
+marker). Such a placement is less sure than a marker's (`prelabel` gives it half the confidence). A label with no
+line near it (a legend, an index table, a title) stays unplaced; pixels inside read texts never count as line
+(`without_text`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import numpy.typing as npt
 
 from curation.annotations.model import Box, Point
 from curation.errors import MapcurateError
+from curation.vision.markers import BAND
 
 TEXT_REACH = 1.5
 """label heights (the detector's box height) from a label's box to its line, at most."""
@@ -83,6 +85,14 @@ class LineSnapper:
         along = (box[2] - box[0]) / 2 if dx[nearest] == 0 else (box[3] - box[1]) / 2 if dy[nearest] == 0 else 0.0
         return (self._circle_near(x, y, along) if circles else None) or (round(x, 3), round(y, 3))
 
+    def _on_line(self, x: float, y: float) -> bool:
+        """Whether a line pixel lies within `BAND`'s outer radius of (`x`, `y`): a marker sits on its line, a round
+        letter of the label beside it does not (New York's "Montrose Av" under the L)."""
+        reach = BAND[1] * self.radius
+        x0, y0 = max(0, int(x - reach)), max(0, int(y - reach))
+        ys, xs = np.nonzero(self.mask[y0:int(y + reach) + 1, x0:int(x + reach) + 1])
+        return bool(len(xs)) and bool((np.hypot(xs + x0 + 0.5 - x, ys + y0 + 0.5 - y) <= reach).any())
+
     def _ridge(self, crop: npt.NDArray[np.bool_], x: int, y: int, x0: int, y0: int) -> tuple[float, float]:
         """From the line pixel (`x`, `y`) of `crop` (at `x0`, `y0`), up the distance to the line's edge, a disc at a
         time (`SHIFTS` at most), to the line's middle: pixel centres in image coordinates."""
@@ -100,7 +110,7 @@ class LineSnapper:
 
     def _circle_near(self, x: float, y: float, along: float) -> tuple[float, float] | None:
         """The centre of the circle nearest (`x`, `y`) within 1.5 radii and `along` more (the label runs that far
-        either side along the line: its marker may be at either end)."""
+        either side along the line: its marker may be at either end) that a line runs by (`_on_line`)."""
         r = self.radius
         accept = 1.5 * r + along
         reach = int(accept + 2.5 * r) + 2
@@ -113,5 +123,8 @@ class LineSnapper:
         if circles is None:
             return None
         centres = [(float(cx) + 0.5 + x0, float(cy) + 0.5 + y0) for cx, cy, _ in circles[0]]
+        centres = [c for c in centres if self._on_line(*c)]
+        if not centres:
+            return None
         best = min(centres, key=lambda c: (np.hypot(c[0] - x, c[1] - y), c))
         return (round(best[0], 3), round(best[1], 3)) if np.hypot(best[0] - x, best[1] - y) <= accept else None

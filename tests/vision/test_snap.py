@@ -76,6 +76,17 @@ def test_a_diagonal_text_clears_its_own_band_not_its_upright_box() -> None:
     assert cleared.sum() == pytest.approx(100 * 100 - 100 * 14.14 - 2 * 50, rel=0.1)
 
 
+def test_a_round_letter_of_the_label_is_not_taken_for_its_marker() -> None:
+    """New York's "Montrose Av" under the L: the "o" of the label is the nearest circle to the line beside it."""
+    mask = np.zeros((200, 300), dtype=bool)
+    mask[97:104, :] = True  # a line through y = 100
+    grey = np.where(mask, 90, 255).astype(np.uint8)
+    cv2.circle(grey, (200, 132), 7, 0, 2)  # the label's "o", 32 px below the line
+    label = (150, 118, 260, 146)
+    x, y = LineSnapper(mask, grey, 8.0).place(label)  # type: ignore[misc]
+    assert abs(y - 100.5) <= 1 and 150 <= x <= 260
+
+
 def test_a_label_beside_a_line_is_placed_level_with_it() -> None:
     mask = np.zeros((200, 300), dtype=bool)
     mask[:, 147:154] = True  # a vertical line through x = 150
