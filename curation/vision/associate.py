@@ -17,7 +17,6 @@ listed (a legend or index entry, a title).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,7 +26,7 @@ import numpy as np
 from curation.errors import MapcurateError
 from curation.vision.markers import MarkerCandidate
 from curation.vision.match import NameMatch
-from curation.vision.ocr import TextBox
+from curation.vision.ocr import TextBox, along_across
 from curation.vision.snap import LineSnapper
 
 REACH = 4.0
@@ -77,8 +76,7 @@ def label_gap(text: TextBox, marker: MarkerCandidate, radius: float, reach: floa
     inside the text, farther than `reach`, or than `ROTATED_REACH` along a rotated label, or beside one)."""
     x, y, angle = marker.x, marker.y, text.angle
     u0, v0, u1, v1 = text.in_frame(angle)
-    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-    u, v = x * cos + y * sin, -x * sin + y * cos
+    u, v = along_across(x, y, angle)
     if u0 < u < u1 and v0 < v < v1 and marker.radius < LETTER * radius:
         return None
     if not ROTATED <= abs(angle) <= 180 - ROTATED:

@@ -146,7 +146,7 @@ def _tile_markers(rgb: npt.NDArray[np.uint8], x0: int, y0: int, size: tuple[int,
     """The tile's checked markers, each with whether it passed only by its contact with a grey line."""
     grey: npt.NDArray[np.uint8] = np.asarray(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), dtype=np.uint8)
     saturated = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)[..., 1] >= options.saturation
-    lines = saturated | line_pixels(rgb) if line_pixels is not None else saturated
+    grey_lines = line_pixels(rgb) if line_pixels is not None else None
     circles = cv2.HoughCircles(grey, cv2.HOUGH_GRADIENT, dp=1, minDist=options.min_radius * 2,
                                param1=options.edge_threshold, param2=options.votes,
                                minRadius=options.min_radius, maxRadius=options.max_radius)
@@ -160,26 +160,28 @@ def _tile_markers(rgb: npt.NDArray[np.uint8], x0: int, y0: int, size: tuple[int,
         if ((cx - reach < 0 < x0) or (cy - reach < 0 < y0) or (cx + reach > width and x0 + width < size[0])
                 or (cy + reach > height and y0 + height < size[1])):
             continue
-        checked = _check(grey, lines, cx, cy, r, options)
+        checked = _check(grey, saturated, grey_lines, cx, cy, r, options)
         if checked is not None:
-            fill, contact = checked
-            on_grey = lines is not saturated and _check(grey, saturated, cx, cy, r, options) is None
+            fill, contact, on_grey = checked
             out.append((MarkerCandidate(x0 + cx, y0 + cy, r, fill, contact), on_grey))
     return out
 
 
-def _check(grey: npt.NDArray[np.uint8], saturated: npt.NDArray[np.bool_], cx: float, cy: float, r: float,
-           options: MarkerOptions) -> tuple[float, float] | None:
-    """(fill, contact) when the circle looks like a marker: a flat inside and a line through it."""
+def _check(grey: npt.NDArray[np.uint8], saturated: npt.NDArray[np.bool_], grey_lines: npt.NDArray[np.bool_] | None,
+           cx: float, cy: float, r: float, options: MarkerOptions) -> tuple[float, float, bool] | None:
+    """(fill, contact, on grey) when the circle looks like a marker: a flat inside and a line through it,
+    saturated or grey; on grey when the saturated pixels alone would not reach `min_contact`."""
     (xa, ya, xb, yb), distance = band_around(cx, cy, r, (grey.shape[1], grey.shape[0]))
     inside = grey[ya:yb, xa:xb][distance < 0.5 * r]
-    band = saturated[ya:yb, xa:xb][(distance > BAND[0] * r) & (distance < BAND[1] * r)]
+    ring = (distance > BAND[0] * r) & (distance < BAND[1] * r)
+    band = saturated[ya:yb, xa:xb][ring]
     if inside.size == 0 or band.size == 0 or float(inside.std()) > options.max_fill_std:
         return None
-    contact = float(band.mean())
+    coloured = float(band.mean())
+    contact = coloured if grey_lines is None else float((band | grey_lines[ya:yb, xa:xb][ring]).mean())
     if contact < options.min_contact:
         return None
-    return float(inside.mean()), round(contact, 6)
+    return float(inside.mean()), round(contact, 6), coloured < options.min_contact
 
 
 def _sized_on_grey(found: list[tuple[MarkerCandidate, bool]]) -> list[MarkerCandidate]:

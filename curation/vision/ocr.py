@@ -60,6 +60,12 @@ class OcrOptions:
             raise MapcurateError("; ".join(problems))
 
 
+def along_across(x: float, y: float, angle: float) -> Point:
+    """A point's coordinates along (`u`) and across (`v`) the direction `angle` (degrees)."""
+    cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
+    return (x * cos + y * sin, -x * sin + y * cos)
+
+
 @dataclass(frozen=True)
 class TextBox:
     """One line of text as read: its string, the recogniser's score and the four corners in full-image pixels."""
@@ -90,9 +96,7 @@ class TextBox:
         """The text's box along (`u`) and across (`v`) the direction `angle` (degrees): (u0, v0, u1, v1)."""
         if angle == 0.0:
             return self.box
-        cos, sin = math.cos(math.radians(angle)), math.sin(math.radians(angle))
-        us = [x * cos + y * sin for x, y in self.quad]
-        vs = [-x * sin + y * cos for x, y in self.quad]
+        us, vs = zip(*(along_across(x, y, angle) for x, y in self.quad), strict=True)
         return (min(us), min(vs), max(us), max(vs))
 
     @property

@@ -119,10 +119,10 @@ def prelabel(city: City, data_root: Path, *, out: Path = Path("exports"),
         return (lambda done, total: on_step(name, done, total)) if on_step else None
 
     manifest = {k: v.color for k, v in network.lines.items() if v.color}
+    grey = {k for k, color in manifest.items() if is_grey(color)}
     dominant = dominant_colours(work)
-    greys = dominant_colours(work, grey=True) if any(map(is_grey, manifest.values())) else ()
-    colours = match_lines(dominant, manifest, greys=greys)
-    grey_lines = tuple(colours[k] for k in sorted(colours) if is_grey(manifest[k]))
+    colours = match_lines(dominant, manifest, greys=dominant_colours(work, grey=True) if grey else ())
+    grey_lines = tuple(colours[k] for k in sorted(grey & colours.keys()))
     found = detect_markers(work, markers, on_tile=step("markers"),
                            line_pixels=partial(near_colours, colours=grey_lines) if grey_lines else None)
     texts = read_text(work, ocr, on_tile=step("text"))
