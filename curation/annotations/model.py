@@ -119,6 +119,14 @@ class StationMark:
     network_id: str | None = None
     confidence: float = 1.0
 
+    @property
+    def label_box(self) -> Box | None:
+        """The box around every label that has one (None when none has)."""
+        boxes = [label.box for label in self.labels.values() if label.box is not None]
+        if not boxes:
+            return None
+        return (min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes))
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "id": self.id, "pos": _floats(self.pos), "kind": self.kind,

@@ -162,7 +162,8 @@ def _build_stations(city: City, marks: list[StationMark], named: dict[str, tuple
         stations[sid] = Station(
             id=sid, names=names or {city.station_language: mark.id}, aliases=aliases, disambiguation=label,
             source_names=sorted({lbl.text for lbl in mark.labels.values()}) or [mark.id],
-            marked_transfer=mark.kind == "interchange", pos=(float(mark.pos[0]), float(mark.pos[1])))
+            marked_transfer=mark.kind == "interchange", pos=(float(mark.pos[0]), float(mark.pos[1])),
+            marker=None if mark.marker is None else mark.marker.box, label=mark.label_box)
     by_name: dict[str, list[Station]] = defaultdict(list)
     for mark in marks:
         if primary[mark.id]:

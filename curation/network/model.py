@@ -23,6 +23,10 @@ class Station:
     marked_transfer: bool = False
     disambiguation: str | None = None
     pos: tuple[float, float] | None = None
+    marker: tuple[float, float, float, float] | None = None
+    """The box [x0, y0, x1, y1] of the drawn station symbol, in the pixels `pos` is in (when the source gives one)."""
+    label: tuple[float, float, float, float] | None = None
+    """The box around every printed label of the station, in the same pixels (when the source gives one)."""
 
     @property
     def display_name(self) -> str:
@@ -49,6 +53,9 @@ class Station:
             data["disambiguation"] = self.disambiguation
         if self.pos is not None:
             data["pos"] = [float(self.pos[0]), float(self.pos[1])]
+        for key, box in (("marker", self.marker), ("label", self.label)):
+            if box is not None:
+                data[key] = [float(v) for v in box]
         return data
 
     @classmethod
@@ -63,6 +70,8 @@ class Station:
             marked_transfer=bool(data.get("marked_transfer", False)),
             disambiguation=data.get("disambiguation"),
             pos=(float(pos[0]), float(pos[1])) if pos is not None else None,
+            marker=_box(data.get("marker")),
+            label=_box(data.get("label")),
         )
 
 
@@ -222,6 +231,10 @@ class Network:
     @property
     def transfer_stations(self) -> list[Station]:
         return [s for s in self.stations.values() if s.is_transfer]
+
+
+def _box(values: Any) -> tuple[float, float, float, float] | None:
+    return None if values is None else (float(values[0]), float(values[1]), float(values[2]), float(values[3]))
 
 
 def _line_order(line_id: str) -> tuple[Any, ...]:

@@ -1,8 +1,9 @@
 """Station positions from a proposal (`mapcurate prelabel`'s annotation) put into a station-list network.
 
 The network — stations, lines, rides — stays the station list's; each station whose proposal is confident
-enough (`min_confidence`) and names it (`network_id`) gets the proposal's `pos`, and the network records the
-image those are pixels of. The positions are cross-checked, each finding a warning with one root cause:
+enough (`min_confidence`) and names it (`network_id`) gets the proposal's `pos` (and its marker and label
+boxes, where the proposal has them), and the network records the image those are pixels of. The positions are
+cross-checked, each finding a warning with one root cause:
 
 - `position-unknown-station`: the proposal places a station the list does not have;
 - `position-off-line`: a station lies far from both its placed neighbours on a line — more than
@@ -19,7 +20,7 @@ from collections import defaultdict
 
 import numpy as np
 
-from curation.annotations.model import Annotation, format_point
+from curation.annotations.model import Annotation, StationMark, format_point
 from curation.network.model import Network
 from curation.network.quality import FindingList
 
@@ -32,6 +33,7 @@ def apply_positions(network: Network, annotation: Annotation, min_confidence: fl
     """Set the `pos` of `network`'s stations from `annotation` (module doc); the findings of the cross-check."""
     out = FindingList(network.city)
     placed: dict[str, tuple[float, float]] = {}  # an annotation names each network id once (its model checks)
+    marks: dict[str, StationMark] = {}
     for mark in sorted(annotation.stations, key=lambda m: m.id):
         sid = mark.network_id
         if sid is None or mark.confidence < min_confidence:
@@ -41,7 +43,7 @@ def apply_positions(network: Network, annotation: Annotation, min_confidence: fl
                     f"mark {mark.id!r} at {format_point(mark.pos)} places station id {sid!r}, which the station list "
                     "does not have", "correct the mark's network_id, or remove the mark")
         else:
-            placed[sid] = mark.pos
+            placed[sid], marks[sid] = mark.pos, mark
     for sid in sorted(_off_line(network, placed)):
         station = network.stations[sid]
         out.add("warning", "position-off-line",
@@ -51,7 +53,9 @@ def apply_positions(network: Network, annotation: Annotation, min_confidence: fl
                 station=station.display_name)
         del placed[sid]
     for sid, pos in placed.items():
-        network.stations[sid].pos = pos
+        station, mark = network.stations[sid], marks[sid]
+        station.pos, station.label = pos, mark.label_box
+        station.marker = None if mark.marker is None else mark.marker.box
     network.image = annotation.image.to_dict()
     missing = len(network.stations) - len(placed)
     if missing:
