@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import random
 
-from curation.questions.base import Draft, balanced
+from curation.questions.base import Draft, Stage, balanced
 from curation.questions.context import CityContext
 from curation.questions.templates import ADJACENT, boxed
+
+STAGE = Stage.JUDGEMENT
+PER_MAP = 10
+KIND = "yes_no"
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:

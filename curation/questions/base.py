@@ -5,10 +5,25 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from curation.questions.views import View
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+class Stage(IntEnum):
+    """Curriculum stages, local before global (RewardMap's judgement → counting → along a line → planning,
+    with a perception stage first): each family module names its `STAGE`."""
+
+    CROP = 1
+    JUDGEMENT = 2
+    COUNTING = 3
+    ALONG_A_LINE = 4
+    PLANNING = 5
 
 
 @dataclass(frozen=True)
@@ -24,6 +39,12 @@ class Draft:
     station_1: str | None = None
     station_2: str | None = None
     transfers: int | None = None
+    kind: str | None = None
+    """How the answer is read, where it is not the family's `KIND` (a family with several kinds of answer)."""
+    level: int | None = None
+    """The question's own difficulty level (0–2), where it is not the map's (perception questions: from pixels)."""
+    view: View | None = None
+    """What the question shows, where it is not the whole map (`curation.questions.views`)."""
 
 
 def sample(rng: random.Random, pool: Sequence[T], count: int) -> list[T]:

@@ -7,6 +7,7 @@ from functools import cached_property
 
 from curation.network.model import Network
 from curation.questions.difficulty import interchange_stations, map_level
+from curation.questions.pixels import PixelMap
 from curation.questions.vocabulary import Names, Vocabulary, city_vocabulary
 from curation.routing import Router
 
@@ -40,6 +41,11 @@ class CityContext:
         """Station → the other stations of its complex: a walk apart, so never asked as a pair (in every
         vocabulary, whether or not its router walks)."""
         return self.network.walk_partners()
+
+    @cached_property
+    def pixels(self) -> PixelMap | None:
+        """Where the stations are on the map, when the graph locates enough of them (perception families)."""
+        return PixelMap.of(self.network)
 
     @cached_property
     def station_ids(self) -> list[str]:

@@ -7,10 +7,15 @@ from __future__ import annotations
 import random
 from collections import Counter
 
-from curation.questions.base import Draft, first_valid, unordered_pairs
+from curation.questions.base import Draft, Stage, first_valid, unordered_pairs
 from curation.questions.context import CityContext
 from curation.questions.rides import rides_between
 from curation.questions.templates import COUNTING1, COUNTING1_LOOP, boxed
+
+STAGE = Stage.ALONG_A_LINE
+PER_MAP = 35
+KIND = "choice"
+BENCHMARK = True
 
 LETTERS = "ABCD"
 SPREAD = 6  # distractors are drawn from up to this far either side of the correct count

@@ -5,9 +5,14 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
-from curation.questions.base import Draft, spread
+from curation.questions.base import Draft, Stage, spread
 from curation.questions.context import CityContext
 from curation.questions.templates import COUNTING2, boxed
+
+STAGE = Stage.COUNTING
+PER_MAP = 32
+KIND = "integer"
+BENCHMARK = True
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import random
 
-from curation.questions.base import Draft
+from curation.questions.base import Draft, Stage
 from curation.questions.context import CityContext
 from curation.questions.templates import COUNTING3, boxed
+
+STAGE = Stage.COUNTING
+PER_MAP = 1
+KIND = "integer"
+BENCHMARK = True
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:

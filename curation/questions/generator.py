@@ -14,7 +14,10 @@ from curation.questions import (
     counting1,
     counting2,
     counting3,
+    crop,
+    identify,
     line_color,
+    locate,
     min_transfers,
     next_stop,
     planning,
@@ -37,30 +40,33 @@ from curation.questions.vocabulary import Names
 
 @dataclass(frozen=True)
 class Family:
-    """A question family: its module, curriculum stage, default count per map and whether the benchmark
-    (ReasonMap or ReasonMap-Plus) asks it (only those go into its own layout, `reasonmap` / `reasonmap_plus`)."""
+    """A question family, as its module declares it: curriculum `STAGE`, default count per map `PER_MAP`,
+    answer `KIND` (how `curation.scoring` reads it, unless a draft names another) and `BENCHMARK` (whether
+    ReasonMap or ReasonMap-Plus asks it; only those go into its own layout, `reasonmap` / `reasonmap_plus`)."""
 
     module: ModuleType
-    stage: int
-    per_map: int
-    benchmark: bool = False
+
+    @property
+    def stage(self) -> int:
+        return int(self.module.STAGE)
+
+    @property
+    def per_map(self) -> int:
+        return int(self.module.PER_MAP)
+
+    @property
+    def kind(self) -> str:
+        return str(self.module.KIND)
+
+    @property
+    def benchmark(self) -> bool:
+        return bool(getattr(self.module, "BENCHMARK", False))
 
 
-# Curriculum stages (RewardMap): 1 judgement, 2 counting, 3 local counting along a line, 4 planning.
 # Default counts follow ReasonMap (40 route pairs, 20:15:5) and ReasonMap-Plus per map.
-FAMILIES: dict[str, Family] = {
-    "planning": Family(planning, 4, 40, benchmark=True),
-    "counting1": Family(counting1, 3, 35, benchmark=True),
-    "counting2": Family(counting2, 2, 32, benchmark=True),
-    "counting3": Family(counting3, 2, 1, benchmark=True),
-    "torf1": Family(torf1, 1, 35, benchmark=True),
-    "torf2": Family(torf2, 1, 31, benchmark=True),
-    "terminus": Family(terminus, 3, 10),
-    "next_stop": Family(next_stop, 3, 10),
-    "min_transfers": Family(min_transfers, 2, 10),
-    "adjacent": Family(adjacent, 1, 10),
-    "line_color": Family(line_color, 2, 5),
-}
+_MODULES = (planning, counting1, counting2, counting3, torf1, torf2, terminus, next_stop, min_transfers, adjacent,
+            line_color, locate, identify, crop)
+FAMILIES: dict[str, Family] = {module.__name__.rsplit(".", 1)[1]: Family(module) for module in _MODULES}
 DEFAULT_QUOTA = (20, 15, 5)
 
 
@@ -141,10 +147,14 @@ def _scale(quota: tuple[int, int, int], pairs: int) -> tuple[int, int, int]:
 
 def label_draft(ctx: CityContext, family: str, draft: Draft, seed: int) -> Question:
     is_route = family == "planning"
-    level = question_level(draft.transfers or 0) if is_route else ctx.map_level
+    level = question_level(draft.transfers or 0) if is_route else draft.level
+    own_level = level is not None
+    if level is None:
+        level = ctx.map_level
     net = ctx.network
+    view = None if draft.view is None else draft.view.to_json()
     return Question(
-        id=question_id(net.city, family, draft.template, draft.question, draft.answer_text),
+        id=question_id(net.city, family, draft.template, draft.question, draft.answer_text, view),
         city=net.city,
         country=net.country,
         family=family,
@@ -160,7 +170,7 @@ def label_draft(ctx: CityContext, family: str, draft: Draft, seed: int) -> Quest
         station_2=ctx.station_name(draft.station_2) if draft.station_2 else None,
         difficulty_question=QUESTION_LEVELS[level],
         difficulty_map=MAP_LEVELS[ctx.map_level],
-        weight=scoring_weight(level if is_route else None, ctx.map_level),
+        weight=scoring_weight(level if own_level else None, ctx.map_level),
         reward_weight=reward_weight(ctx.map_level, draft.transfers if is_route else None),
         city_line_count=len(net.lines),
         city_transfer_count=ctx.transfer_station_count,
@@ -169,5 +179,7 @@ def label_draft(ctx: CityContext, family: str, draft: Draft, seed: int) -> Quest
         seed=seed,
         generator_version=GENERATOR_VERSION,
         names=ctx.names,
+        answer_kind=draft.kind or FAMILIES[family].kind,
+        view=view,
     )
 

@@ -9,9 +9,13 @@ import random
 from collections import Counter
 
 from curation.network.model import Line
-from curation.questions.base import Draft, sample
+from curation.questions.base import Draft, Stage, sample
 from curation.questions.context import CityContext
 from curation.questions.templates import LINE_COLOR, boxed
+
+STAGE = Stage.COUNTING
+PER_MAP = 5
+KIND = "line"
 
 # Hue bands in degrees (start, end, name); hues within MARGIN of a band edge are ambiguous.
 HUE_BANDS = ((0, 12, "red"), (12, 42, "orange"), (42, 70, "yellow"), (70, 165, "green"), (165, 190, None),

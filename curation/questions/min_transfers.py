@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import random
 
-from curation.questions.base import Draft, spread
+from curation.questions.base import Draft, Stage, spread
 from curation.questions.context import CityContext
 from curation.questions.difficulty import question_level
 from curation.questions.templates import MIN_TRANSFERS, boxed
+
+STAGE = Stage.COUNTING
+PER_MAP = 10
+KIND = "integer"
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:

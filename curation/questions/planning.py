@@ -13,11 +13,16 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from curation.questions.base import Draft
+from curation.questions.base import Draft, Stage
 from curation.questions.context import CityContext
 from curation.questions.difficulty import question_level
 from curation.questions.templates import PLANNING
 from curation.routing import Route
+
+STAGE = Stage.PLANNING
+PER_MAP = 40
+KIND = "route"
+BENCHMARK = True
 
 BLOCK_SEPARATOR = "\n--\n"
 

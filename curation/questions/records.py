@@ -16,7 +16,7 @@ from curation import __version__
 from curation.atomic import write_bytes_atomic
 from curation.errors import OutputError, SourceError
 
-GENERATOR_VERSION = f"mapcurate-{__version__}/questions-1"
+GENERATOR_VERSION = f"mapcurate-{__version__}/questions-2"
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,10 @@ class Question:
     generator_version: str
     names: str = "map"
     """The name vocabulary of the texts and answers: `map` or `benchmark` (`curation.questions.vocabulary`)."""
+    answer_kind: str = ""
+    """How the answer is read and scored (`curation.scoring.ground_truth.Kind`), as the family module says."""
+    view: str | None = None
+    """What the question shows when it is not the whole map: a `curation.questions.views.View` as canonical JSON."""
 
 
 _FIELDS: list[pa.Field[Any]] = [
@@ -77,14 +81,18 @@ _FIELDS: list[pa.Field[Any]] = [
     pa.field("seed", pa.int64(), nullable=False),
     pa.field("generator_version", pa.string(), nullable=False),
     pa.field("names", pa.string(), nullable=False),
+    pa.field("answer_kind", pa.string(), nullable=False),
+    pa.field("view", pa.string()),
 ]
 SCHEMA = pa.schema(_FIELDS)
 assert [f.name for f in SCHEMA] == [f.name for f in fields(Question)]
 
 
-def question_id(city: str, family: str, template: str, question: str, answer_text: str) -> str:
-    """Stable id: a hash of what the question says and expects."""
-    digest = hashlib.sha256("\x1f".join((city, family, template, question, answer_text)).encode("utf-8"))
+def question_id(city: str, family: str, template: str, question: str, answer_text: str,
+                view: str | None = None) -> str:
+    """Stable id: a hash of what the question says, shows (its view, if not the whole map) and expects."""
+    parts = (city, family, template, question, answer_text) + ((view,) if view is not None else ())
+    digest = hashlib.sha256("\x1f".join(parts).encode("utf-8"))
     return digest.hexdigest()[:16]
 
 
@@ -122,6 +130,10 @@ def read_questions(path: Path) -> pa.Table:
         raise SourceError(f"not a readable questions Parquet: {exc}", path) from exc
     if "names" not in table.column_names:  # written before vocabularies existed: the map's names
         table = table.append_column(SCHEMA.field("names"), pa.array(["map"] * table.num_rows, pa.string()))
+    if "answer_kind" not in table.column_names and "family" in table.column_names:  # before perception questions
+        table = _with_answer_kinds(table, path)
+    if "view" not in table.column_names:
+        table = table.append_column(SCHEMA.field("view"), pa.nulls(table.num_rows, pa.string()))
     missing = [name for name in SCHEMA.names if name not in table.column_names]
     if missing:
         raise SourceError(f"not a questions Parquet: missing columns {', '.join(missing)}", path)
@@ -130,6 +142,18 @@ def read_questions(path: Path) -> pa.Table:
     if retyped:
         raise SourceError(f"not a questions Parquet: column {'; column '.join(retyped)}", path)
     return table
+
+
+def _with_answer_kinds(table: pa.Table, path: Path) -> pa.Table:
+    """A file written before records named their answer kind: each family had one, which its module names."""
+    from curation.questions.generator import FAMILIES  # the generator imports this module
+
+    families = [str(f) for f in table.column("family").to_pylist()]
+    unknown = sorted({f for f in families if f not in FAMILIES})
+    if unknown:
+        raise SourceError(f"not a questions Parquet: unknown families {', '.join(unknown)}", path)
+    kinds = pa.array([FAMILIES[f].kind for f in families], pa.string())
+    return table.append_column(SCHEMA.field("answer_kind"), kinds)
 
 
 def _same_type(found: pa.DataType, expected: pa.DataType) -> bool:

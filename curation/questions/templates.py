@@ -35,3 +35,23 @@ LINE_COLOR = "According to the subway map, which line is drawn in {color}? Answe
 
 def boxed(value: object) -> str:
     return f"\\boxed{{{value}}}"
+
+# Perception questions: answerable only by looking (`curation.questions.locate`, `identify`, `crop`).
+COORDS_TEXT = {
+    "pixels": "in pixels of this image (x to the right and y down from its top-left corner)",
+    "norm1000": "on a 0-1000 scale of this image's width and height ((0, 0) is its top-left corner, "
+                "(1000, 1000) its bottom-right)",
+}
+LOCATE_POINT = "Point to {a} on this map: give the centre of its station marker as (x, y) {coords}." + BOXED
+LOCATE_BOX = ("Give the bounding box of the station marker of {a} on this map as [x1, y1, x2, y2] {coords}."
+              + BOXED)
+IDENTIFY_STATION = ("One station on this map is circled in magenta. Which station is it? Answer with the station "
+                    "name." + BOXED)
+IDENTIFY_LINE = ("Two stations on this map are circled in magenta. Which line runs between them? Answer with the "
+                 "line name." + BOXED)
+IDENTIFY_STOPS = ("Two stations on this map are circled in magenta, on the same line. How many stops are there "
+                  "between them on that line, not counting the two? Answer with a number." + BOXED)
+CROP_LINES = ("This image is a part of a metro map. Which lines pass through the station circled in magenta? Answer "
+              "with the name of every such line, separated by commas." + BOXED)
+CROP_NEXT_STOP = ("This image is a part of a metro map, around {a}. On {line}, travelling from {a} towards {b}, which "
+                  "station comes right after {a}? Answer with the station name." + BOXED)

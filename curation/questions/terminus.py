@@ -6,10 +6,14 @@ from __future__ import annotations
 
 import random
 
-from curation.questions.base import Draft
+from curation.questions.base import Draft, Stage
 from curation.questions.context import CityContext
 from curation.questions.rides import sample_rides
 from curation.questions.templates import TERMINUS, boxed
+
+STAGE = Stage.ALONG_A_LINE
+PER_MAP = 10
+KIND = "station"
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import random
 
-from curation.questions.base import Draft, balanced, unordered_pairs
+from curation.questions.base import Draft, Stage, balanced, unordered_pairs
 from curation.questions.context import CityContext
 from curation.questions.templates import TORF1, boxed
+
+STAGE = Stage.JUDGEMENT
+PER_MAP = 35
+KIND = "yes_no"
+BENCHMARK = True
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import random
 
-from curation.questions.base import Draft, balanced
+from curation.questions.base import Draft, Stage, balanced
 from curation.questions.context import CityContext
 from curation.questions.templates import TORF2, boxed
+
+STAGE = Stage.JUDGEMENT
+PER_MAP = 31
+KIND = "yes_no"
+BENCHMARK = True
 
 
 def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
