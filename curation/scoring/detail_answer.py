@@ -41,7 +41,8 @@ def read(text: str, truth: DetailTruth, lexicon: CompiledLexicon | None) -> str 
     if lexicon is None:
         return None
     if truth["kind"] == "station":
-        line = lexicon.line_index.get(truth.get("line", ""))
+        ridden = truth.get("line")
+        line = lexicon.line_index.get(ridden) if ridden else None
         index = resolve.station(lexicon, text, line).index
         return None if index is None else lexicon.station_ids[index]
     if truth["kind"] == "line":

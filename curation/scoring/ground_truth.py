@@ -1,11 +1,16 @@
 """The ground truth a scorer needs for one question, self-contained (no file access at scoring time).
 
 Built from a question record and its city's lexicon; carried by exports (verl's
-`reward_model.ground_truth`, EasyR1's answer) as a JSON string or as a dict. Route, station and
-line questions carry the city's lexicon, since any name the model writes must be resolvable — as
-JSON text under `lexicon`, with its content id under `lexicon_id`: a trainer that parses the
-ground truth on every call then decodes one string instead of the whole lexicon, and the lexicon
-itself is parsed once per process (see `compile_lexicon`).
+`reward_model.ground_truth`, EasyR1's answer) as a JSON string or as a dict. The record's
+`answer_kind` says how its answer is read (a record without one: its family's `KIND`). Route,
+station, line and lines questions carry the city's lexicon, since any name the model writes must
+be resolvable — as JSON text under `lexicon`, with its content id under `lexicon_id`: a trainer
+that parses the ground truth on every call then decodes one string instead of the whole lexicon,
+and the lexicon itself is parsed once per process (see `compile_lexicon`).
+
+Point and box questions carry their gold in pixels of the image the question shows (the record's
+`view`, of size `size`), the marker's radius too, and the convention answers are written in
+(`coords`, `curation.coordinates`).
 
 Each answer kind has its TypedDict (`schemas/ground_truth.schema.json` describes the same
 fields); `GroundTruth` is their union, told apart by `kind`.
@@ -17,29 +22,18 @@ import json
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict, cast
+from typing import Any, Literal, TypedDict, cast, get_args
 
 from curation.atomic import canonical_json
+from curation.coordinates import COORDS
+from curation.questions.views import View
 
 GROUND_TRUTH_FORMAT = "mapcurate-gt/1"
 
-Kind = Literal["route", "choice", "integer", "yes_no", "station", "line"]
-
-# How each question family's answer is read.
-KIND_BY_FAMILY: dict[str, Kind] = {
-    "planning": "route",
-    "counting1": "choice",
-    "counting2": "integer",
-    "counting3": "integer",
-    "min_transfers": "integer",
-    "torf1": "yes_no",
-    "torf2": "yes_no",
-    "adjacent": "yes_no",
-    "next_stop": "station",
-    "terminus": "station",
-    "line_color": "line",
-}
-NEEDS_LEXICON: set[str] = {"route", "station", "line"}
+Kind = Literal["route", "choice", "integer", "yes_no", "station", "line", "point", "box", "lines"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+NEEDS_LEXICON: set[str] = {"route", "station", "line", "lines"}
+PIXEL_KINDS: set[str] = {"point", "box"}
 
 # One leg of a gold route, `[line id, from station id, to station id, [via station ids]]`: a JSON
 # array of mixed items (no list type describes it, and a tuple would not be a JSON-schema array).
@@ -100,7 +94,8 @@ class StationTruth(Labels, LexiconFields):
     format: str
     kind: Literal["station"]
     value: str
-    line: str
+    line: str | None
+    """The line the question rides (narrows same-named stations); null when it rides none (identify_station)."""
 
 
 class LineTruth(Labels, LexiconFields):
@@ -109,47 +104,133 @@ class LineTruth(Labels, LexiconFields):
     value: str
 
 
+class LinesTruth(Labels, LexiconFields):
+    format: str
+    kind: Literal["lines"]
+    value: list[str]
+
+
+class PointTruth(Labels):
+    """A point question's gold, in pixels of the shown image (`size`); answers are read in `coords`."""
+
+    format: str
+    kind: Literal["point"]
+    coords: str
+    size: list[int]
+    point: list[float]
+    radius: float
+    box: list[float]
+
+
+class BoxTruth(Labels):
+    """A box question's gold, in pixels of the shown image (`size`); answers are read in `coords`."""
+
+    format: str
+    kind: Literal["box"]
+    coords: str
+    size: list[int]
+    box: list[float]
+    point: list[float]
+    radius: float
+
+
 DetailTruth = ChoiceTruth | IntegerTruth | YesNoTruth | StationTruth | LineTruth
-GroundTruth = RouteTruth | DetailTruth
+PixelTruth = PointTruth | BoxTruth
+GroundTruth = RouteTruth | DetailTruth | LinesTruth | PixelTruth
+
+
+def answer_kind(row: Mapping[str, Any]) -> Kind:
+    """How a question record's answer is read: its `answer_kind`, else its family's `KIND`."""
+    kind = row.get("answer_kind") or _family_kind(row)
+    if kind not in KINDS:
+        raise ValueError(f"question {row.get('id')}: answer_kind must be one of {', '.join(KINDS)}, but got {kind!r}")
+    return cast(Kind, kind)
+
+
+def _family_kind(row: Mapping[str, Any]) -> str:
+    """The family module's `KIND` (imported here: the generator imports every family, none of them needed to score)."""
+    from curation.questions.generator import FAMILIES
+
+    family = row.get("family")
+    if family not in FAMILIES:
+        raise ValueError(f"question {row.get('id')}: no scoring rule for family {family!r}")
+    return FAMILIES[family].kind
 
 
 def ground_truth(row: Mapping[str, Any], lexicon: dict[str, Any] | None) -> GroundTruth:
     """The ground truth of one question record (a row of the questions Parquet as a dict)."""
-    family = row["family"]
-    if family not in KIND_BY_FAMILY:
-        raise ValueError(f"question {row['id']}: no scoring rule for family {family!r}")
-    kind = KIND_BY_FAMILY[family]
+    kind = answer_kind(row)
     answer = json.loads(row["answer"])
     labels = Labels(
         id=row["id"], city=row["city"], family=row["family"], type=row["type"], template=row["template"],
         difficulty_question=row["difficulty_question"], difficulty_map=row["difficulty_map"], weight=row["weight"],
         reward_weight=row["reward_weight"])
     if kind == "route":
-        routes = [answer, *json.loads(row["alternatives"])]
-        origin, destination = row["station_1_id"], row["station_2_id"]
-        rides, stops = answer["transfers"] + 1, answer["stops"]
-        legs = [[[leg["line"], leg["from"], leg["to"], leg["via"]] for leg in route["legs"]] for route in routes]
-        lexicon_fields = _lexicon_fields(
-            labels, kind, lexicon, [origin, destination, *(s for route in legs for leg in route
-                                                            for s in (leg[1], leg[2], *leg[3]))],
-            [leg[0] for route in legs for leg in route])
-        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "origin": origin, "destination": destination,
-                "rides": rides, "stops": stops, "routes": legs, **lexicon_fields}
+        return _route_truth(row, labels, answer, lexicon)
+    if kind in PIXEL_KINDS:
+        return _pixel_truth(row, labels, kind, answer)
     if kind == "choice":
-        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": answer["letter"],
+        return {"format": GROUND_TRUTH_FORMAT, "kind": "choice", **labels, "value": answer["letter"],
                 "options": answer["options"]}
     if kind == "station":
-        value, line = answer["value"], answer["line"]
+        value, line = answer["value"], answer.get("line")
         lexicon_fields = _lexicon_fields(labels, kind, lexicon, [value], [line])
-        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": value, "line": line,
+        return {"format": GROUND_TRUTH_FORMAT, "kind": "station", **labels, "value": value, "line": line,
                 **lexicon_fields}
     if kind == "line":
         value = answer["value"]
-        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": value,
+        return {"format": GROUND_TRUTH_FORMAT, "kind": "line", **labels, "value": value,
                 **_lexicon_fields(labels, kind, lexicon, [], [value])}
+    if kind == "lines":
+        return _lines_truth(labels, answer, lexicon)
     if kind == "integer":
-        return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": answer["value"]}
-    return {"format": GROUND_TRUTH_FORMAT, "kind": kind, **labels, "value": answer["value"]}
+        return {"format": GROUND_TRUTH_FORMAT, "kind": "integer", **labels, "value": answer["value"]}
+    return {"format": GROUND_TRUTH_FORMAT, "kind": "yes_no", **labels, "value": answer["value"]}
+
+
+def _route_truth(row: Mapping[str, Any], labels: Labels, answer: dict[str, Any],
+                 lexicon: dict[str, Any] | None) -> RouteTruth:
+    routes = [answer, *json.loads(row["alternatives"])]
+    origin, destination = row["station_1_id"], row["station_2_id"]
+    rides, stops = answer["transfers"] + 1, answer["stops"]
+    legs = [[[leg["line"], leg["from"], leg["to"], leg["via"]] for leg in route["legs"]] for route in routes]
+    lexicon_fields = _lexicon_fields(
+        labels, "route", lexicon, [origin, destination, *(s for route in legs for leg in route
+                                                          for s in (leg[1], leg[2], *leg[3]))],
+        [leg[0] for route in legs for leg in route])
+    return {"format": GROUND_TRUTH_FORMAT, "kind": "route", **labels, "origin": origin, "destination": destination,
+            "rides": rides, "stops": stops, "routes": legs, **lexicon_fields}
+
+
+def _lines_truth(labels: Labels, answer: dict[str, Any], lexicon: dict[str, Any] | None) -> LinesTruth:
+    value = answer["value"]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"question {labels['id']}: a lines answer's value must be a non-empty list of line ids, "
+                         f"but got {value!r}")
+    lines = sorted(set(value))
+    return {"format": GROUND_TRUTH_FORMAT, "kind": "lines", **labels, "value": lines,
+            **_lexicon_fields(labels, "lines", lexicon, [], lines)}
+
+
+def _pixel_truth(row: Mapping[str, Any], labels: Labels, kind: Kind, answer: dict[str, Any]) -> PixelTruth:
+    """A point or box truth: the answer's map pixels in pixels of the image the row's `view` shows."""
+    if not row.get("view"):
+        raise ValueError(f"question {labels['id']}: a {kind} question must record its view, but got none")
+    view = View.from_dict(json.loads(row["view"]))
+    coords, radius = answer["coords"], float(answer["radius"])
+    if coords not in COORDS:
+        raise ValueError(f"question {labels['id']}: coords must be one of {', '.join(COORDS)}, but got {coords!r}")
+    if not radius > 0:
+        raise ValueError(f"question {labels['id']}: radius must be positive, but got {answer['radius']!r}")
+    x, y = view.to_shown((float(answer["point"][0]), float(answer["point"][1])))
+    x0, y0, x1, y1 = (float(v) for v in answer["box"])
+    box = list(view.box_to_shown((x0, y0, x1, y1)))
+    size, point, shown_radius = list(view.size), [x, y], radius * view.scale
+    if kind == "point":
+        return {"format": GROUND_TRUTH_FORMAT, "kind": "point", **labels, "coords": coords, "size": size,
+                "point": point, "radius": shown_radius, "box": box}
+    return {"format": GROUND_TRUTH_FORMAT, "kind": "box", **labels, "coords": coords, "size": size, "box": box,
+            "point": point, "radius": shown_radius}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ its off-by-one fixed and a small format term added:
   needs a transfer); `RewardConfig.weighted = False` makes W = 1.
 - R_correctness ∈ {0, 1}: the answer is right (routes: the benchmark's accuracy rule, or with
   `require_optimal` also optimal); worth `correctness_weight` = 10 points.
-- R_detail, route questions only (0 for detail questions, as released): 0 unless the first
+- R_detail of a route question: 0 unless the first
   departure and the last arrival are the question's stations; then +2, and per block: on a question
   needing one ride, +4 if the block's line serves both stations (else nothing); on a question
   needing a transfer, +3 for a real line; +1 for each hand-over the route needs (a block that is not
@@ -15,6 +15,11 @@ its off-by-one fixed and a small format term added:
   next block's departure); −5 for each block beyond the rides needed. Capped at DETAIL_CAP = 10,
   not clamped below (extra blocks can make it negative, as released). The gold route earns 6 (one
   ride), 9 (one transfer) or 10.
+- R_detail of a perception question whose answer is a point, a box or a set of lines (not in the
+  released reward, which has none): DETAIL_CAP × its dense score in [0, 1] (`pixel_score`,
+  `lines_answer`) — 10 on the station's marker, exp(−(d − r) / 2r) · 10 at distance d beyond a
+  marker of radius r (6.1 one radius off its edge); min(1, IoU / 0.5) · 10 for a box; 10 × the
+  Jaccard index for lines. Every other detail question: 0, as released.
 - The off-by-one: the released code charges −5 from the block whose index equals the transfer count,
   that is, the last block of a right-sized route too (a right one-ride answer scores 2 + 4 − 5 = 1).
   Here only blocks beyond the rides needed are charged, so R_detail is the released one + 5 (up to
@@ -24,9 +29,10 @@ its off-by-one fixed and a small format term added:
   answer; route blocks with every field the question asks for), 0.5 for a readable but ill-formed
   one, 0 for none; weighted by `format_weight` = 1, at most a tenth of correctness.
 
-A gold answer earns W · (1 + 10 + 0.5 · R_detail) = 11 W on a detail question and 14 W – 16 W on a
-route question; a wrong one at most W · (1 + 5): under the defaults no wrong answer earns more than
-two fifths of its question's gold reward.
+A gold answer earns W · (1 + 10 + 0.5 · R_detail) = 11 W on a detail question, 16 W on a point, box or
+lines question and 14 W – 16 W on a route question; a wrong one at most W · (1 + 5) (a point just off
+the marker, a box just short of IoU 0.5): under the defaults no wrong answer earns more than two
+fifths of its question's gold reward.
 """
 
 from __future__ import annotations
@@ -71,6 +77,11 @@ def detail_reward(lexicon: CompiledLexicon, rides: list[Ride], origin: int, dest
                 and lexicon.hands_over(ride.arrival, rides[i + 1].departure)):  # a complex's walk counts
             total += DETAIL_HANDOVER
     return float(min(total, DETAIL_CAP))
+
+
+def dense_detail_reward(dense: float) -> float:
+    """R_detail of a point, box or lines answer: DETAIL_CAP × its dense score in [0, 1]."""
+    return DETAIL_CAP * dense
 
 
 def combine(config: RewardConfig, weight: float, format_score: float, correct: bool, detail: float) -> float:

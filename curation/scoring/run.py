@@ -17,7 +17,7 @@ from typing import Any
 from curation.atomic import unique_keys, write_json_atomic, write_jsonl_atomic
 from curation.errors import OutputError, SourceError
 from curation.network.build import GRAPH_FILE, load_network, require_graphs
-from curation.scoring.ground_truth import KIND_BY_FAMILY, NEEDS_LEXICON, GroundTruth, ground_truth
+from curation.scoring.ground_truth import NEEDS_LEXICON, GroundTruth, answer_kind, ground_truth
 from curation.scoring.lexicon import lexicon_from_network
 from curation.scoring.reward import RewardConfig
 from curation.scoring.scorer import score
@@ -28,23 +28,30 @@ REPORT_FILE = "report.json"
 
 
 def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, GroundTruth | str]:
-    """Ground truth per question id: the row's own, or built with the city's lexicon."""
-    needed = sorted({r["city"] for r in rows if not r.get("ground_truth")
-                     and KIND_BY_FAMILY.get(r["family"]) in NEEDS_LEXICON})
-    require_graphs(needed, graphs, "these questions")
-    lexicons = {city: lexicon_from_network(load_network(graphs / city / GRAPH_FILE)) for city in needed}
+    """Ground truth per question id: the row's own, or built with the city's lexicon where its kind needs one."""
+    built = [row for row in rows if not row.get("ground_truth")]
+    needs = {row["id"]: _kind(row, graphs) in NEEDS_LEXICON for row in built}
+    cities = sorted({row["city"] for row in built if needs[row["id"]]})
+    require_graphs(cities, graphs, "these questions")
+    lexicons = {city: lexicon_from_network(load_network(graphs / city / GRAPH_FILE)) for city in cities}
     truths: dict[str, GroundTruth | str] = {}
     for row in rows:
         if row.get("ground_truth"):
             truths[row["id"]] = row["ground_truth"]
             continue
         city = row["city"]
-        needs = KIND_BY_FAMILY.get(row["family"]) in NEEDS_LEXICON
         try:
-            truths[row["id"]] = ground_truth(row, lexicons.get(city) if needs else None)
+            truths[row["id"]] = ground_truth(row, lexicons.get(city) if needs[row["id"]] else None)
         except (KeyError, ValueError) as exc:
             raise SourceError(f"question {row['id']} cannot be scored: {exc}", graphs / city / GRAPH_FILE) from exc
     return truths
+
+
+def _kind(row: dict[str, Any], graphs: Path) -> str:
+    try:
+        return answer_kind(row)
+    except ValueError as exc:
+        raise SourceError(f"question {row['id']} cannot be scored: {exc}", graphs / row["city"] / GRAPH_FILE) from exc
 
 
 def read_predictions(path: Path, known: set[str]) -> dict[str, str]:

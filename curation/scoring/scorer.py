@@ -3,20 +3,32 @@
 `score(truth, response)` returns a flat dict of JSON-safe values — every metric and reward
 component, `None` where a metric does not apply. It never raises on the response; an answer it
 cannot read is a result with `parse_error` set (which zeroes the format term).
+
+Point answers also report `distance_radii` (distance to the gold point in marker radii, a radius being
+at least the rounding of whole units: `pixel_score`), box answers
+`iou` (0 when no box is read); both are `None` for every other kind. Lines answers report the names
+that resolve to no line under `unresolved`, as route answers do.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from curation.scoring import detail_answer, ground_truth, route_score
+from curation.scoring import coordinates_answer, detail_answer, ground_truth, lines_answer, pixel_score, route_score
 from curation.scoring.extract import Answer, answer_candidates
-from curation.scoring.ground_truth import DetailTruth, GroundTruth, RouteTruth
+from curation.scoring.ground_truth import (
+    BoxTruth,
+    DetailTruth,
+    GroundTruth,
+    LinesTruth,
+    PointTruth,
+    RouteTruth,
+)
 from curation.scoring.lexicon import CompiledLexicon, compile_lexicon
-from curation.scoring.reward import RewardConfig, combine, detail_reward
+from curation.scoring.reward import DETAIL_CAP, RewardConfig, combine, dense_detail_reward, detail_reward
 from curation.scoring.route_text import VIA_COUNT, VIA_LIST, RouteBlock, read_blocks
 
 DEFAULT_CONFIG = RewardConfig()
@@ -34,8 +46,12 @@ _LABELS = ("id", "city", "family", "type", "template", "difficulty_question", "d
            "reward_weight")
 
 
-_BLANK: dict[str, Any] = {**dict.fromkeys(_LABELS), **dict.fromkeys(ROUTE_METRICS), "answer_source": "none",
-                          "parse_error": None, "predicted": None, "expected": None}
+PIXEL_METRICS = ("distance_radii", "iou")
+_T = TypeVar("_T")
+
+
+_BLANK: dict[str, Any] = {**dict.fromkeys(_LABELS), **dict.fromkeys(ROUTE_METRICS), **dict.fromkeys(PIXEL_METRICS),
+                          "answer_source": "none", "parse_error": None, "predicted": None, "expected": None}
 
 
 def clear_caches() -> None:
@@ -56,6 +72,12 @@ def score(truth: GroundTruth | dict[str, Any] | str | bytes, response: str,
         result[key] = labels.get(key)
     if gt["kind"] == "route":
         _score_route(gt, response, result)
+    elif gt["kind"] == "point":
+        _score_point(gt, response, result)
+    elif gt["kind"] == "box":
+        _score_box(gt, response, result)
+    elif gt["kind"] == "lines":
+        _score_lines(gt, response, result)
     else:
         _score_detail(gt, response, result)
     correct = bool(result["correct"])
@@ -152,22 +174,86 @@ def _score_route(gt: RouteTruth, response: str, result: dict[str, Any]) -> None:
     )
 
 
+def _first(response: str, read: Callable[[Answer], _T | None]) -> tuple[_T | None, Answer]:
+    """The first answer candidate `read` can read, and what it read."""
+    for candidate in answer_candidates(response):
+        found = read(candidate)
+        if found is not None:
+            return found, candidate
+    return None, Answer("", "none")
+
+
+def _is_short(candidate: Answer) -> bool:
+    """Whether a candidate is the answer itself: explicit, or a reply short enough to be nothing else."""
+    return candidate.source in _EXPLICIT or len(candidate.text) <= _SHORT_WHOLE_ANSWER
+
+
+def _record(result: dict[str, Any], used: Answer, kind: str, predicted: object) -> None:
+    """The answer read (format 1 when explicit, 0.5 otherwise), or the parse error when none was."""
+    result.update(answer_source=used.source, predicted=predicted)
+    if predicted is None:
+        result.update(format=0.0, correct=0.0, parse_error=f"no readable {kind.replace('_', '/')} answer found")
+    else:
+        result["format"] = 1.0 if used.source in _EXPLICIT else 0.5
+
+
 def _score_detail(gt: DetailTruth, response: str, result: dict[str, Any]) -> None:
-    kind = gt["kind"]
     given: Mapping[str, Any] = gt  # only the format is checked: a lexicon is used wherever one is given
     lexicon = compile_lexicon(given["lexicon"], given.get("lexicon_id")) if "lexicon" in given else None
     result.update(expected=gt["value"], detail_reward=0.0, detail_reward_max=0.0)
-    predicted, used = None, Answer("", "none")
-    for candidate in answer_candidates(response):
+
+    def read(candidate: Answer) -> str | int | None:
         if candidate.source == "whole" and len(candidate.text) > _SHORT_WHOLE_ANSWER:
-            continue
-        predicted = detail_answer.read(candidate.text, gt, lexicon)
-        if predicted is not None:
-            used = candidate
-            break
-    result["answer_source"] = used.source
-    result["predicted"] = predicted
-    if predicted is None:
-        result.update(format=0.0, correct=0.0, parse_error=f"no readable {kind.replace('_', '/')} answer found")
+            return None
+        return detail_answer.read(candidate.text, gt, lexicon)
+
+    predicted, used = _first(response, read)
+    _record(result, used, gt["kind"], predicted)
+    if predicted is not None:
+        result["correct"] = float(predicted == gt["value"])
+
+
+def _score_point(gt: PointTruth, response: str, result: dict[str, Any]) -> None:
+    """Distance to the gold point in marker radii; correct on the marker (see `pixel_score`)."""
+    size, coords = (gt["size"][0], gt["size"][1]), gt["coords"]
+    radius = max(gt["radius"], pixel_score.rounding(size, coords))
+    result.update(expected=gt["point"], detail_reward=0.0, detail_reward_max=float(DETAIL_CAP))
+    point, used = _first(response, lambda c: coordinates_answer.read_point(c.text, size, coords, _is_short(c)))
+    _record(result, used, "point", None if point is None else list(point))
+    if point is None:
         return
-    result.update(format=1.0 if used.source in _EXPLICIT else 0.5, correct=float(predicted == gt["value"]))
+    d = pixel_score.distance(point, (gt["point"][0], gt["point"][1]))
+    result.update(correct=float(d <= radius), distance_radii=d / radius,
+                  detail_reward=dense_detail_reward(pixel_score.point_dense(d, radius)))
+
+
+def _score_box(gt: BoxTruth, response: str, result: dict[str, Any]) -> None:
+    """IoU with the gold box (0 when no box is read); correct from IOU_CORRECT (see `pixel_score`)."""
+    size, coords = (gt["size"][0], gt["size"][1]), gt["coords"]
+    result.update(expected=gt["box"], detail_reward=0.0, detail_reward_max=float(DETAIL_CAP), iou=0.0)
+    box, used = _first(response, lambda c: coordinates_answer.read_box(c.text, size, coords, _is_short(c)))
+    _record(result, used, "box", None if box is None else list(box))
+    if box is None:
+        return
+    gold = gt["box"]
+    overlap = pixel_score.iou(box, (gold[0], gold[1], gold[2], gold[3]))
+    result.update(correct=float(overlap >= pixel_score.IOU_CORRECT), iou=overlap,
+                  detail_reward=dense_detail_reward(pixel_score.box_dense(overlap)))
+
+
+def _score_lines(gt: LinesTruth, response: str, result: dict[str, Any]) -> None:
+    """The set of lines named against the gold set: correct iff equal, dense by Jaccard (see `lines_answer`)."""
+    lexicon = compile_lexicon(gt["lexicon"], gt.get("lexicon_id"))
+    result.update(expected=gt["value"], detail_reward=0.0, detail_reward_max=float(DETAIL_CAP))
+
+    def read(candidate: Answer) -> lines_answer.LinesAnswer | None:
+        if candidate.source == "whole" and len(candidate.text) > _SHORT_WHOLE_ANSWER:
+            return None
+        return lines_answer.read(candidate.text, lexicon)
+
+    answer, used = _first(response, read)
+    _record(result, used, "lines", None if answer is None else answer.lines)
+    if answer is None:
+        return
+    result.update(correct=float(lines_answer.is_correct(answer, gt["value"])), unresolved=answer.unresolved or None,
+                  detail_reward=dense_detail_reward(lines_answer.jaccard(answer, gt["value"])))

@@ -12,7 +12,9 @@ response.
 
 The score is RewardMap's released reward, R = W · (10 · correct + 0.5 · detail) with the detail
 reward at most 10 and W 1.0 – 2.0, plus W · format (0 – 1): 11 W for a right detail answer, 14 W – 16 W
-for a right route (see `curation.scoring.reward`). `reward_kwargs` override `RewardConfig` (alpha,
+for a right route, 16 W for a right point, box or lines answer, whose detail reward is 10 × how close it
+comes (a point beyond the marker, a box short of IoU 0.5 and a partial set of lines still earn some;
+see `curation.scoring.reward`). `reward_kwargs` override `RewardConfig` (alpha,
 format_weight, correctness_weight, weighted, require_optimal). The ground truth is the dict
 `curation.scoring.ground_truth.ground_truth` builds from a question record and its city's lexicon,
 or its JSON text (`ground_truth.dumps`).

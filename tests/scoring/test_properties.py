@@ -10,6 +10,7 @@ from curation.scoring.scorer import score
 from curation.scoring.trainers import compute_score, compute_score_batch
 from tests.conftest import build
 from tests.scoring.helpers import Truths
+from tests.scoring.perception import lines, locate
 
 DEMO = Truths(build("demo").network)
 TRUTHS = [
@@ -23,12 +24,16 @@ TRUTHS = [
     DEMO.detail("line_color", "LineColor", {"value": "red-line", "name": "Red Line", "color": "#D7263D",
                                             "color_name": "red"}),
     DEMO.detail("counting3", "Counting3", {"value": 4, "lines": []}),
+    locate("point"),
+    locate("box", coords="norm1000"),
+    lines(["red-line", "blue-line"]),
 ]
 NAMES = ["Red Line", "Blue Line", "L3", "Line 4", "Harbour", "Airport Station", "Central", "Docks", "Northgate",
          "Market Station", "Seaview", "Summit", "Fork Junction", "Old Town", "蓝线", "X"]
 LABELS = ["Route Name:", "Departure Stop:", "Arrival Stop:", "Number of Via Stops:", "Via Stops:", "路线名称：",
           "出发站：", "到达站：", "--", "\n", ", ", "**", "<think>", "</think>", "\\boxed{", "}", "<answer>", "1.",
-          "Final answer:", "(", ")", "\\text{", "yes", "B)", "3"]
+          "Final answer:", "(", ")", "\\text{", "yes", "B)", "3", "[", "]", ",", "400", "-2.5", '{"point_2d":', "&",
+          "and"]
 answer_like = st.lists(st.one_of(st.sampled_from(NAMES), st.sampled_from(LABELS), st.text(max_size=12)),
                        max_size=40).map(" ".join)
 anything = st.one_of(st.text(max_size=400), answer_like)
