@@ -1,6 +1,6 @@
 """Adapters: each a pure function from a canonical export to the files one consumer reads.
 
-- `hf`: `data/<split>.parquet`, every row carrying its map as a `datasets` Image (stored once per
+- `hf`: `data/<split>.parquet`, every row carrying its image as a `datasets` Image (stored once per
   row group, see `parquet_io`), for `datasets.load_dataset("parquet", data_files=…)`;
 - `reasonmap`: the benchmark's own layout, which its evaluator reads unchanged — `reasonmap/<split>.parquet`
   (one row per station pair: `json`, `question_short`/`_long`, `figure` as base64, `routes` as its
@@ -8,7 +8,11 @@
   Counting1-3 and TorF1-2, `answer` as its integer; mapcurate's own families are in the other formats);
 - `sharegpt`: LLaMA-Factory `sharegpt/<split>.json` and `dataset_info.json` (one `<image>` per image);
 - `verl` / `easyr1`: RL Parquet whose reward columns carry the full ground truth;
-- `vlmevalkit`: one TSV per split, each map's base64 once, later rows naming that row's index.
+- `vlmevalkit`: one TSV per split, each image's base64 once, later rows naming that row's index.
+
+Every format but `reasonmap` shows each row its `image_id`: the map, or the view the question shows (a crop,
+a scaled map, stations circled; `curation.exports.views`). The benchmark's own families show no view, so
+`reasonmap` carries the full maps.
 
 `order` gives the row order of the training formats (curriculum or not); the others keep the
 canonical order. Questions whose city has no map image (exported with `--allow-missing-images`)
@@ -40,36 +44,39 @@ IMAGE_TOKEN = "<image>"
 Order = Callable[[list[dict[str, Any]]], list[dict[str, Any]]]
 
 
-def _by_map(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return sorted(rows, key=lambda r: (r["map_id"] or "", r["id"]))
+def _by_image(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(rows, key=lambda r: (r["image_id"] or "", r["id"]))
 
 
 def _with_images(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in rows if r["map_id"] is not None]
+    return [r for r in rows if r["image_id"] is not None]
 
 
 def _image_path(export: CanonicalExport, row: dict[str, Any]) -> str | None:
-    return f"{IMAGES_DIR}/{export.maps[row['map_id']]['image']['path']}" if row["map_id"] else None
+    return f"{IMAGES_DIR}/{export.maps[row['image_id']]['image']['path']}" if row["image_id"] else None
 
 
-def write_images(export: CanonicalExport, out: Path) -> list[Path]:
-    """Each map once as a file (`images/<city>.png`), for the formats that name image files."""
+def write_images(export: CanonicalExport, out: Path, maps_only: bool = False) -> list[Path]:
+    """Each image once as a file, for the formats that name image files: `images/<city>.png` for a map,
+    `images/<image id>.png` for a view (`maps_only`: the maps alone)."""
+    rows = export.map_rows() if maps_only else export.maps
     paths = []
-    for data, name in sorted(export.images().values(), key=lambda item: item[1]):
-        path = out / IMAGES_DIR / name
-        write_bytes_atomic(path, data)
+    for row in sorted(rows.values(), key=lambda m: str(m["image"]["path"])):
+        path = out / IMAGES_DIR / row["image"]["path"]
+        write_bytes_atomic(path, row["image"]["bytes"])
         paths.append(path)
     return paths
 
 
 def hf(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
-    """The question rows grouped by map (so each row group stores its map once), each with its image."""
+    """The question rows grouped by image (so each row group stores its image once), each with its image."""
     paths = []
+    images = export.images()
     for split, rows in export.questions.items():
-        rows = _by_map(rows)
+        rows = _by_image(rows)
         table = pa.Table.from_pylist(rows, schema=QUESTION_SCHEMA)
         path = out / "data" / f"{split}.parquet"
-        write_with_images(path, table, [r["map_id"] for r in rows], export.images())
+        write_with_images(path, table, [r["image_id"] for r in rows], images)
         paths.append(path)
     return paths
 
@@ -147,8 +154,8 @@ def _routes(short: dict[str, Any]) -> list[list[dict[str, Any]]]:
 def _figures(export: CanonicalExport, figure: str) -> dict[str, str]:
     """Each map's `figure` cell, computed once per map: its PNG as base64, or (`path`) its image file."""
     if figure == "path":
-        return {mid: f"{IMAGES_DIR}/{m['image']['path']}" for mid, m in export.maps.items()}
-    return {mid: base64.b64encode(m["image"]["bytes"]).decode("ascii") for mid, m in export.maps.items()}
+        return {mid: f"{IMAGES_DIR}/{m['image']['path']}" for mid, m in export.map_rows().items()}
+    return {mid: base64.b64encode(m["image"]["bytes"]).decode("ascii") for mid, m in export.map_rows().items()}
 
 
 def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
@@ -160,7 +167,7 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
     `routes` maps `route_1` … to every optimal route; a row with fewer routes than the file's most
     repeats its own (the best score over them is unchanged) and `route_count` says how many are distinct.
     """
-    paths = write_images(export, out) if figure == "path" else []
+    paths = write_images(export, out, maps_only=True) if figure == "path" else []
     figures = _figures(export, figure)
     metro_text = {city: json.dumps(data, ensure_ascii=False) for city, data in (metro or {}).items()}
     for split, rows in export.questions.items():
@@ -208,7 +215,7 @@ def reasonmap(export: CanonicalExport, out: Path, order: Order, name: str, *,
 
 def _prompt(export: CanonicalExport, row: dict[str, Any]) -> str:
     question: str = row["question"]
-    return (IMAGE_TOKEN if row["map_id"] else "") + question
+    return (IMAGE_TOKEN if row["image_id"] else "") + question
 
 
 def sharegpt(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
@@ -232,7 +239,7 @@ def sharegpt(export: CanonicalExport, out: Path, order: Order, name: str) -> lis
 
 
 _EXTRA_KEYS = ("id", "city", "family", "type", "template", "difficulty_question", "difficulty_map", "stage", "weight",
-               "reward_weight", "map_id")
+               "reward_weight", "map_id", "image_id")
 _EXTRA_INFO = pa.struct([("split", pa.string()), ("index", pa.int64()),
                          *((k, QUESTION_SCHEMA.field(k).type) for k in _EXTRA_KEYS)])
 _VERL_COLUMNS: list[tuple[str, pa.DataType]] = [
@@ -257,7 +264,7 @@ def verl(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Pa
                  "extra_info": {"split": split, "index": i, **{k: r[k] for k in _EXTRA_KEYS}}}
                 for i, r in enumerate(rows)]
         path = out / "verl" / f"{split}.parquet"
-        write_with_images(path, pa.Table.from_pylist(data, schema=VERL_SCHEMA), [r["map_id"] for r in rows],
+        write_with_images(path, pa.Table.from_pylist(data, schema=VERL_SCHEMA), [r["image_id"] for r in rows],
                           export.images(), column="images", as_list=True, hf=False)
         paths.append(path)
     return paths
@@ -270,7 +277,7 @@ def easyr1(export: CanonicalExport, out: Path, order: Order, name: str) -> list[
         data = [{"problem": _prompt(export, r), "answer": r["ground_truth"], "id": r["id"], "type": r["type"],
                  "stage": r["stage"]} for r in rows]
         path = out / "easyr1" / f"{split}.parquet"
-        write_with_images(path, pa.Table.from_pylist(data, schema=EASYR1_SCHEMA), [r["map_id"] for r in rows],
+        write_with_images(path, pa.Table.from_pylist(data, schema=EASYR1_SCHEMA), [r["image_id"] for r in rows],
                           export.images(), column="images", as_list=True, hf=False)
         paths.append(path)
     return paths
@@ -280,7 +287,7 @@ TSV_COLUMNS = ("index", "image", "question", "answer", "category", "l2-category"
 
 
 def vlmevalkit(export: CanonicalExport, out: Path, order: Order, name: str) -> list[Path]:
-    """One TSV per split: a map's base64 on the first row that shows it, that row's index on the later ones.
+    """One TSV per split: an image's base64 on the first row that shows it, that row's index on the later ones.
 
     `answer` is the gold answer text (one optimal route); `id` joins the row to its ground truth,
     with which `mapcurate score` accepts every optimal route.
@@ -291,13 +298,13 @@ def vlmevalkit(export: CanonicalExport, out: Path, order: Order, name: str) -> l
         writer = csv.writer(buffer, delimiter="\t", lineterminator="\n")  # quotes multi-line cells (pandas reads them)
         writer.writerow(TSV_COLUMNS)
         first_row: dict[str, int] = {}
-        for index, row in enumerate(_by_map(_with_images(rows))):
-            map_id = row["map_id"]
-            if map_id in first_row:
-                image = str(first_row[map_id])
+        for index, row in enumerate(_by_image(_with_images(rows))):
+            image_id = row["image_id"]
+            if image_id in first_row:
+                image = str(first_row[image_id])
             else:
-                first_row[map_id] = index
-                image = base64.b64encode(export.maps[map_id]["image"]["bytes"]).decode("ascii")
+                first_row[image_id] = index
+                image = base64.b64encode(export.maps[image_id]["image"]["bytes"]).decode("ascii")
             writer.writerow((index, image, row["question"], _plain_answer(row), row["type"],
                              row["difficulty_question"], split, row["city"], row["id"]))
         path = out / "vlmevalkit" / f"{name}_{split}.tsv"

@@ -1,12 +1,18 @@
 """The canonical export: `maps.parquet` (each map once) and `questions/<split>.parquet`.
 
 Question rows are the question records (`schemas/question.schema.json`) plus `split`, `map_id`
-(null when the city's map is missing and that was allowed) and `ground_truth` (the scorer's and
-reward functions' self-contained JSON, `schemas/ground_truth.schema.json`). Map rows carry the map's
-`kind` (real, synthetic, rerendered, renamed), `derived_from` (the real city a drawn map was made from)
-and `annotation`: the annotation document of exactly that row's image as canonical JSON text (station
-positions in its full-image pixels), or null. Everything else
-(the `hf` layout, the adapters) is computed from these two tables.
+(null when the city's map is missing and that was allowed), `image_id` (the image the row shows: its
+`map_id` when its `view` is null, else the id of its rendered view; null without a map) and `ground_truth`
+(the scorer's and reward functions' self-contained JSON, `schemas/ground_truth.schema.json`).
+
+`maps.parquet` holds every image once: the maps, and the views questions show (`curation.exports.views`).
+Map rows carry the map's `kind` (real, synthetic, rerendered, renamed), `derived_from` (the real city a
+drawn map was made from) and `annotation`: the annotation document of exactly that row's image as
+canonical JSON text (station positions in its full-image pixels), or null; their `view_of` and `view`
+are null. A view row's `view_of` is the map id it was made from and `view` its `View` as canonical JSON;
+its kind, derived_from, license and upstream are its map's, `width`/`height` the view's size,
+`original_width`/`original_height` the native map's, and `annotation` null. Everything else (the `hf`
+layout, the adapters) is computed from these two tables.
 """
 
 from __future__ import annotations
@@ -42,9 +48,11 @@ MAPS_SCHEMA = pa.schema([
     pa.field("kind", pa.string(), nullable=False),
     pa.field("derived_from", pa.string()),
     pa.field("annotation", pa.string()),
+    pa.field("view_of", pa.string()),
+    pa.field("view", pa.string()),
 ])
-QUESTION_SCHEMA = SCHEMA.append(pa.field("split", pa.string(), nullable=False)).append(
-    pa.field("map_id", pa.string())).append(pa.field("ground_truth", pa.string(), nullable=False))
+QUESTION_SCHEMA = pa.schema([*SCHEMA, pa.field("split", pa.string(), nullable=False), pa.field("map_id", pa.string()),
+                             pa.field("image_id", pa.string()), pa.field("ground_truth", pa.string(), nullable=False)])
 
 
 def maps_table(maps: list[MapImage]) -> pa.Table:
@@ -53,7 +61,8 @@ def maps_table(maps: list[MapImage]) -> pa.Table:
              "original_height": m.original_height, "sha256": m.sha256,
              "recommended_max_pixels": m.recommended_max_pixels, "license": m.license, "upstream": m.upstream,
              "kind": m.kind, "derived_from": m.derived_from,
-             "annotation": None if m.annotation is None else canonical_json(m.annotation.to_dict())}
+             "annotation": None if m.annotation is None else canonical_json(m.annotation.to_dict()),
+             "view_of": m.view_of, "view": m.view}
             for m in sorted(maps, key=lambda m: m.map_id)]
     return pa.Table.from_pylist(rows, schema=MAPS_SCHEMA)
 
@@ -84,8 +93,18 @@ class CanonicalExport:
             questions = {p.stem: pq.read_table(p).to_pylist() for p in sorted((root / QUESTIONS_DIR).glob("*.parquet"))}
         except (OSError, pa.ArrowInvalid) as exc:
             raise SourceError(f"not a canonical mapcurate export: {exc}", root) from exc
+        for row in (r for rows in questions.values() for r in rows):  # written before views: the row shows its map
+            row.setdefault("image_id", row.get("map_id"))
         return cls(root=root, questions=questions, maps=maps)
 
     def images(self) -> dict[str, tuple[bytes, str]]:
-        """Map id → (image bytes, file name)."""
+        """Image id (a map's or a view's) → (image bytes, file name)."""
         return {map_id: (m["image"]["bytes"], m["image"]["path"]) for map_id, m in self.maps.items()}
+
+    def map_rows(self) -> dict[str, dict[str, Any]]:
+        """The maps themselves (not their views), by map id."""
+        return {map_id: m for map_id, m in self.maps.items() if m.get("view_of") is None}
+
+    def view_rows(self) -> dict[str, dict[str, Any]]:
+        """The view images, by image id."""
+        return {map_id: m for map_id, m in self.maps.items() if m.get("view_of") is not None}

@@ -75,6 +75,32 @@ def _kinds_section() -> list[str]:
     ]
 
 
+def _views_section(manifest: dict[str, Any]) -> list[str]:
+    views = manifest["views"]
+    return [
+        "## Views and coordinates", "",
+        "A perception question (`view` not null) shows a view of its map rather than the map: a window of the map "
+        "cut at native resolution (`window`, `[x0, y0, x1, y1]` in map pixels), scaled to `size` (`[w, h]`, "
+        "Lanczos) and with stations circled by magenta (`#FF00FF`) rings over a thin white halo. Each view "
+        "is rendered from the native map — `--max-pixels` never resizes a view, since gold answers are in its "
+        "pixels — and stored once in `maps.parquet` by content hash: id `<city>-<first 8 hex of the PNG's "
+        "sha256>`, `view_of` the map it was cut from, `view` its spec as JSON (`map_size`, `window`, `size`, "
+        "`marks` with `center` and `radius` in map pixels; a ring's stroke is centred on that radius). Identical "
+        "views are one image. A view of the whole map at its own size without rings is the map: its own row, "
+        "or with `--max-pixels` the native file in a row of its own. A question row's `image_id` is the image "
+        "it shows: its `map_id` when `view` is null, else its view's id.", "",
+        "Coordinates are full-image pixels: origin at the top-left corner of the top-left pixel, x to the right, "
+        "y down. Point and box answers are in the SHOWN image, in the convention the question states (its "
+        "answer's `coords`): `pixels` of the shown image (what Qwen2.5-VL writes), or `norm1000`, 0–1000 of its "
+        "width and height (Qwen2-VL, Qwen3-VL). A crop keeps its window, so a point p of the shown image is "
+        "the map point p · (window size / view size) + (x0, y0); a map point q is shown at "
+        "(q − (x0, y0)) · (view size / window size).", "",
+        "| view images | crops | scaled | marked | questions showing a view |", "|---|---|---|---|---|",
+        f"| {views['images']} | {views['crops']} | {views['scaled']} | {views['marked']} | {views['questions']} |",
+        "",
+    ]
+
+
 def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOptions) -> list[str]:
     cities = manifest["splits"]["cities"]
     lines = [
@@ -83,11 +109,13 @@ def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOpti
         "long), ReasonMap-Plus detail questions and more — with gold answers computed from curated networks "
         "(every optimal route), difficulty labels and weights. Made by "
         "mapcurate from the ReasonMap / RewardMap station lists and maps.", "",
-        "## Statistics", "", "| split | cities | questions | maps |", "|---|---|---|---|",
+        "## Statistics", "", "| split | cities | questions | maps | view images |", "|---|---|---|---|---|",
     ]
+    views = export.view_rows()
     for split, rows in sorted(export.questions.items()):
         maps = len({r["map_id"] for r in rows if r["map_id"]})
-        lines.append(f"| {split} | {len(cities.get(split, []))} | {len(rows)} | {maps} |")
+        shown = len({r["image_id"] for r in rows if r["image_id"] in views})
+        lines.append(f"| {split} | {len(cities.get(split, []))} | {len(rows)} | {maps} | {shown} |")
     lines += ["", "| split | type | easy | medium | hard |", "|---|---|---|---|---|"]
     for split, by_type in manifest["counts"].items():
         for kind, levels in by_type.items():
@@ -102,15 +130,15 @@ def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOpti
         f"City-disjoint ({manifest['splits']['rule']}); no city is in two splits.", "",
         *(f"- **{split}**: {', '.join(members)}" for split, members in cities.items()), "",
         "## Files", "",
-        f"- `{MAPS_FILE}`: one row per map — the image file's bytes (the original file, or a PNG downsized by "
-        "`--max-pixels`) as a `datasets` Image, its size, "
-        "sha256, a recommended `max_pixels` for Qwen-VL-style processors, its `kind`, `derived_from` and "
-        "`annotation` (see below).",
-        "- `questions/<split>.parquet`: the question records with `map_id` and `ground_truth` (the JSON the "
-        "mapcurate scorer and reward functions take).",
+        f"- `{MAPS_FILE}`: one row per image — each map (the image file's bytes: the original file, or a PNG "
+        "downsized by `--max-pixels`) and each view a question shows — as a `datasets` Image, its size, "
+        "sha256, a recommended `max_pixels` for Qwen-VL-style processors, its `kind`, `derived_from`, "
+        "`annotation`, `view_of` and `view` (see below).",
+        "- `questions/<split>.parquet`: the question records with `map_id`, `image_id` (the image the question "
+        "shows) and `ground_truth` (the JSON the mapcurate scorer and reward functions take).",
     ]
     if options.layout == "hf":
-        lines.append("- `data/<split>.parquet`: the questions with their map image in each row (stored once per "
+        lines.append("- `data/<split>.parquet`: the questions with the image they show in each row (stored once per "
                      "row group): `datasets.load_dataset(\"parquet\", data_files=…)` decodes it. Large exports "
                      "are best loaded with `streaming=True`, as `datasets` caches images once per row.")
     if "reasonmap" in options.formats:
@@ -134,6 +162,7 @@ def _body(export: CanonicalExport, manifest: dict[str, Any], options: ExportOpti
         lines += [f"Cities without a map image ({', '.join(missing['cities'])}): their {missing['questions']} "
                   "questions carry no image.", ""]
     lines += _kinds_section()
+    lines += _views_section(manifest)
     lines += [
         "## How it was made", "",
         "Station lists (or annotations of the map) become validated networks (stable ids, loops, branches, "

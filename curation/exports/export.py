@@ -1,7 +1,9 @@
 """`mapcurate export`: questions + maps → a canonical export, optional layouts and adapters, manifest, card.
 
 The export is built in a temporary folder beside `out` and moved into place only when complete, so
-a failure leaves nothing half-written (and an earlier export at `out` untouched).
+a failure leaves nothing half-written (and an earlier export at `out` untouched). Maps are read one city
+at a time; the views its questions show are rendered from that city's one decoded map
+(`curation.exports.views`) before the next city's map is read.
 """
 
 from __future__ import annotations
@@ -24,10 +26,13 @@ from curation.exports.canonical import CanonicalExport, write_canonical
 from curation.exports.card import dataset_card
 from curation.exports.manifest import FORMAT as EXPORT_FORMAT
 from curation.exports.manifest import MANIFEST_FILE, file_entry, manifest
-from curation.exports.maps import MapImage, read_map
+from curation.exports.maps import MapImage, map_image, read_native
 from curation.exports.splits import assign_splits
+from curation.exports.views import parse_view, render_views
+from curation.images import map_source
 from curation.network.build import GRAPH_FILE, check_fresh, city_station_list, load_network
 from curation.questions.records import load_questions
+from curation.questions.views import View
 from curation.questions.vocabulary import check_names, city_vocabulary
 from curation.scoring.ground_truth import GroundTruth, dumps
 from curation.scoring.run import ground_truths
@@ -81,20 +86,20 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     options.names = _vocabulary(rows, options.names, questions)
     cities = {slug: load_city(slug, cities_root) for slug in sorted({r["city"] for r in rows})}
     progress("maps")
-    maps, missing = _maps(cities, data_root, options)
-    _check_graphs_are_of_these_maps(maps, cities, graphs, data_root)
+    maps, image_ids, missing = _maps(cities, data_root, options, graphs, _views(rows), progress)
     derived = {slug: c.rendered["derived_from"] for slug, c in cities.items() if c.rendered.get("derived_from")}
     splits = assign_splits(list(cities), test_cities=options.test_cities, test_fraction=options.test_fraction,
                            derived_from=derived,
                            seed=options.seed)
     progress("ground truths")
     truths = ground_truths(rows, graphs)
-    map_of_city = {m.city: m.map_id for m in maps}
+    map_of_city = {m.city: m.map_id for m in maps if m.view_of is None}
     by_split: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
-        split = splits[row["city"]]
-        by_split.setdefault(split, []).append({**row, "split": split, "map_id": map_of_city.get(row["city"]),
-                                               "ground_truth": _text(truths[row["id"]])})
+        split, city = splits[row["city"]], row["city"]
+        image_id = map_of_city.get(city) if row["view"] is None else image_ids.get(city, {}).get(row["view"])
+        by_split.setdefault(split, []).append({**row, "split": split, "map_id": map_of_city.get(city),
+                                               "image_id": image_id, "ground_truth": _text(truths[row["id"]])})
     staging = _staging(out)
     try:
         progress("canonical tables")
@@ -170,43 +175,84 @@ def _check_target(out: Path) -> None:
             raise OutputError("is a folder with other files in it; an export only replaces an earlier export", out)
 
 
-def _maps(cities: dict[str, City], data_root: Path, options: ExportOptions) -> tuple[list[MapImage], list[str]]:
-    maps, missing = [], []
+def _views(rows: list[dict[str, Any]]) -> dict[str, dict[str, View]]:
+    """City → the views its questions show (view JSON → `View`)."""
+    views: dict[str, dict[str, View]] = {}
+    for row in rows:
+        text = row["view"]
+        if text is not None and text not in views.get(row["city"], {}):
+            views.setdefault(row["city"], {})[text] = parse_view(text, row["id"])
+    return views
+
+
+def _maps(cities: dict[str, City], data_root: Path, options: ExportOptions, graphs: Path,
+          views: dict[str, dict[str, View]], progress: Callable[[str], None],
+          ) -> tuple[list[MapImage], dict[str, dict[str, str]], list[str]]:
+    """The maps and view images (each id once), each city's view JSON → image id, and the cities without a map.
+
+    One city at a time: its map is read, checked against its graph, stored, and its views rendered from it.
+    """
+    _check_map_files(cities, data_root, options, _absent(cities, data_root))
+    images: dict[str, MapImage] = {}
+    image_ids: dict[str, dict[str, str]] = {}
+    missing = []
     for slug, city in cities.items():
-        image = read_map(city, data_root, options.max_pixels)
-        if image is None:
+        native = read_native(city, data_root)
+        if native is None:
             missing.append(slug)
-        else:
-            maps.append(image)
+            continue
+        try:
+            image = map_image(native, options.max_pixels)
+            _check_graph_is_of_this_map(image, city, graphs, data_root)
+            if views.get(slug):
+                progress(f"views of {slug}")
+            rendered = render_views(native, image, views.get(slug, {}).items())
+        finally:
+            native.close()
+        for row in (image, *rendered.values()):
+            images.setdefault(row.map_id, row)
+        image_ids[slug] = {text: row.map_id for text, row in rendered.items()}
+    _check_map_files(cities, data_root, options, missing)
+    return list(images.values()), image_ids, missing
+
+
+def _absent(cities: dict[str, City], data_root: Path) -> list[str]:
+    """The cities that declare no map, or whose map file is not there."""
+    absent = []
+    for slug, city in cities.items():
+        source = map_source(city, data_root)
+        if source is None or not source.path.is_file():
+            absent.append(slug)
+    return absent
+
+
+def _check_map_files(cities: dict[str, City], data_root: Path, options: ExportOptions, missing: list[str]) -> None:
     external = [c for c in cities.values() if c.sources.get("map") is not None and c.sources["map"].path is not None]
     if external and not data_root.is_dir():
         raise SourceError("data root does not exist (set --data-root or MAPCURATE_DATA)", data_root)
     if missing and not options.allow_missing_images:
         raise SourceError(f"no map image for {len(missing)} of {len(cities)} cities ({', '.join(missing)}): "
                           "fetch them (`mapcurate fetch-sources`) or pass --allow-missing-images", data_root)
-    return maps, missing
 
 
-def _check_graphs_are_of_these_maps(maps: list[MapImage], cities: dict[str, City], graphs: Path,
-                                    data_root: Path) -> None:
+def _check_graph_is_of_this_map(image_row: MapImage, city: City, graphs: Path, data_root: Path) -> None:
     """A graph built from an annotation names its image and sources: the map exported must be that image,
     and the sources unchanged since. Otherwise the questions (asked of that graph) describe another map."""
-    for image_row in maps:
-        slug, city = image_row.city, cities[image_row.city]
-        path = graphs / slug / GRAPH_FILE
-        if not path.is_file():
-            continue
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-            image, recorded = document.get("image"), document.get("sources") or {}
-        except (OSError, ValueError, AttributeError, RecursionError):
-            continue  # the ground truths read it again and report what is wrong with it
-        if isinstance(recorded, dict):
-            check_fresh(city, data_root, recorded, path, then=" and regenerate the questions")
-        if isinstance(image, dict) and image.get("sha256") != image_row.source_sha256:
-            raise SourceError(f"{slug}'s questions were asked of a network drawn on another image (graph.json names "
-                              f"{str(image.get('sha256'))[:12]}…, the map is {image_row.source_sha256[:12]}…): "
-                              f"rebuild the graph and regenerate the questions", path)
+    slug = image_row.city
+    path = graphs / slug / GRAPH_FILE
+    if not path.is_file():
+        return
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        image, recorded = document.get("image"), document.get("sources") or {}
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return  # the ground truths read it again and report what is wrong with it
+    if isinstance(recorded, dict):
+        check_fresh(city, data_root, recorded, path, then=" and regenerate the questions")
+    if isinstance(image, dict) and image.get("sha256") != image_row.source_sha256:
+        raise SourceError(f"{slug}'s questions were asked of a network drawn on another image (graph.json names "
+                          f"{str(image.get('sha256'))[:12]}…, the map is {image_row.source_sha256[:12]}…): "
+                          f"rebuild the graph and regenerate the questions", path)
 
 
 def _curriculum(seed: int) -> Callable[[list[dict[str, Any]]], list[dict[str, Any]]]:

@@ -3,12 +3,16 @@
 No timestamps: the same inputs give the same manifest, byte for byte. The cities of each split
 are listed, with the check that no city is in two splits. Each map lists its `kind` and whether it
 has station positions (`positions`: its row's `annotation` is set); `kinds` counts cities, maps and
-questions per kind (a city's kind is its map's, also when the image is missing).
+questions per kind (a city's kind is its map's, also when the image is missing). Each map also counts
+the view images made of it (`views`), and `views` sums them up: images (each stored once), crops (a
+window of the map), scaled (another size than their window), marked (rings drawn) and the questions that
+show a view.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from curation.cities import City
 from curation.exports.canonical import CanonicalExport
 from curation.exports.maps import PIL_DEFAULT_MAX_PIXELS
+from curation.questions.views import View
 
 if TYPE_CHECKING:
     from curation.exports.export import ExportOptions
@@ -50,6 +55,7 @@ def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], split
         counts[split] = {t: dict(sorted(c.items())) for t, c in sorted(by_type.items())}
     split_cities = {split: sorted(c for c, s in splits.items() if s == split) for split in sorted(set(splits.values()))}
     seen = [c for members in split_cities.values() for c in members]
+    views_of = Counter(m["view_of"] for m in export.view_rows().values())
     return {
         "format": FORMAT,
         "name": options.name,
@@ -61,8 +67,10 @@ def manifest(root: Path, export: CanonicalExport, cities: dict[str, City], split
                   "height": m["height"], "original_width": m["original_width"],
                   "original_height": m["original_height"], "recommended_max_pixels": m["recommended_max_pixels"],
                   "pil_default": pil_default(m["width"], m["height"]), "kind": m["kind"],
-                  "derived_from": m["derived_from"], "positions": m["annotation"] is not None}
-                 for m in sorted(export.maps.values(), key=lambda m: m["map_id"])],
+                  "derived_from": m["derived_from"], "positions": m["annotation"] is not None,
+                  "views": views_of[m["map_id"]]}
+                 for m in sorted(export.map_rows().values(), key=lambda m: m["map_id"])],
+        "views": view_counts(export),
         "kinds": kind_counts(export, cities),
         "missing_images": {"cities": missing_images, "questions": sum(1 for r in rows if r["map_id"] is None),
                            "allowed": options.allow_missing_images},
@@ -84,7 +92,7 @@ def kind_counts(export: CanonicalExport, cities: dict[str, City]) -> dict[str, d
     counts: dict[str, Counter[str]] = {}
     for city in cities.values():
         counts.setdefault(city.map_kind, Counter())["cities"] += 1
-    for m in export.maps.values():
+    for m in export.map_rows().values():
         counts.setdefault(m["kind"], Counter())["maps"] += 1
         counts[m["kind"]]["maps_with_positions"] += m["annotation"] is not None
     for rows in export.questions.values():
@@ -92,6 +100,20 @@ def kind_counts(export: CanonicalExport, cities: dict[str, City]) -> dict[str, d
             counts.setdefault(cities[row["city"]].map_kind, Counter())["questions"] += 1
     keys = ("cities", "maps", "maps_with_positions", "questions")
     return {kind: {key: c[key] for key in keys} for kind, c in sorted(counts.items())}
+
+
+def view_counts(export: CanonicalExport) -> dict[str, int]:
+    """The view images (each stored once) by what they do to their map, and the questions that show a view."""
+    counts: Counter[str] = Counter()
+    for m in export.view_rows().values():
+        view = View.from_dict(json.loads(m["view"]))
+        counts["images"] += 1
+        counts["crops"] += view.window != (0, 0, *view.map_size)
+        counts["scaled"] += (view.window[2] - view.window[0], view.window[3] - view.window[1]) != view.size
+        counts["marked"] += bool(view.marks)
+    counts["questions"] = sum(1 for rows in export.questions.values() for r in rows
+                              if r["view"] is not None and r["image_id"] is not None)
+    return {key: counts[key] for key in ("images", "crops", "scaled", "marked", "questions")}
 
 
 def pil_default(width: int, height: int) -> str:

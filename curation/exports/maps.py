@@ -8,21 +8,26 @@ capped at `PATCH_CAP` patches (Qwen2.5-VL's default maximum, 12,845,056 pixels).
 A map carries its kind (`real`, or how mapcurate drew it: `synthetic`, `rerendered`, `renamed`) and,
 when the city has an annotation of exactly this image, the annotation (station positions in the
 image's full-image pixels). A downsized map gets the annotation rescaled to its new size.
+
+A map read for an export is first a `NativeMap` (the checked file's bytes, decoded at most once), from
+which both the stored map and its question views (`curation.exports.views`) are made.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from PIL import Image
 
 from curation.annotations.io import load_annotation
 from curation.annotations.model import Annotation, ImageRef
 from curation.annotations.transform import rescaled
 from curation.cities import City
 from curation.errors import SourceError
-from curation.images import decode_image, map_source
+from curation.images import ImageInfo, decode_image, downsize, map_source, normalise
 
 # Pillow's default guard against decompression bombs (its MAX_IMAGE_PIXELS, a constant here: mapcurate never
 # changes Pillow's global): a warning above this many pixels, an error above twice as many. Consumers decode
@@ -52,6 +57,10 @@ class MapImage:
     kind: str = "real"
     derived_from: str | None = None
     annotation: Annotation | None = None
+    view_of: str | None = None
+    """For a view image (`curation.exports.views`): the map id it was made from; None for a map."""
+    view: str | None = None
+    """For a view image: its `View` as canonical JSON; None for a map."""
 
     @property
     def recommended_max_pixels(self) -> int:
@@ -59,25 +68,58 @@ class MapImage:
         return max(patches, 1) * PATCH * PATCH
 
 
-def read_map(city: City, data_root: Path, max_pixels: int | None = None) -> MapImage | None:
-    """The city's map image, or None when the city declares none or the file is absent.
+@dataclass
+class NativeMap:
+    """A city's map file as checked by `curation.images` (pin, bound, integrity), decoded on first use, once."""
 
-    The file is checked by `curation.images` (pinned sha256, pixel bound, integrity). With `max_pixels`,
-    a larger map is decoded to RGB, resized (Lanczos, aspect kept) and stored as PNG, and its annotation
-    rescaled to it. An annotation of another image, or one that misses its pin, raises a `SourceError`.
+    city: City
+    path: Path
+    info: ImageInfo
+    data: bytes
+    annotation: Annotation | None
+    _decoded: Image.Image | None = field(default=None, repr=False)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.info.width, self.info.height
+
+    def decoded(self) -> Image.Image:
+        """The pixels in the file's own mode (`decode_image(rgb=False)`: normalise each piece cut from it)."""
+        if self._decoded is None:
+            self._decoded = decode_image(self.data, self.path, rgb=False)
+        return self._decoded
+
+    def close(self) -> None:
+        """Drop the decoded pixels (the bytes stay)."""
+        if self._decoded is not None:
+            self._decoded.close()
+            self._decoded = None
+
+
+def read_native(city: City, data_root: Path) -> NativeMap | None:
+    """The city's checked map file and its annotation, or None when the city declares none or the file is absent.
+
+    An annotation of another image, or one that misses its pin, raises a `SourceError`.
     """
     pinned = map_source(city, data_root)
     if pinned is None or not pinned.path.is_file():
         return None
     info, data = pinned.read()
-    width, height = info.width, info.height
-    digest = info.sha256
     annotation = map_annotation(city, data_root, pinned.path, info.sha256, (info.width, info.height))
+    return NativeMap(city, pinned.path, info, data, annotation)
+
+
+def map_image(native: NativeMap, max_pixels: int | None = None) -> MapImage:
+    """The map as stored: the file's bytes, or with `max_pixels` a larger map decoded to RGB, resized (Lanczos,
+    aspect kept) and stored as PNG, with its annotation rescaled to it."""
+    city, info = native.city, native.info
+    data, (width, height), digest, annotation = native.data, native.size, info.sha256, native.annotation
     if max_pixels is not None and width * height > max_pixels:
-        resized = decode_image(data, pinned.path, max_pixels=max_pixels)
+        resized = downsize(normalise(native.decoded()), max_pixels)
         buffer = io.BytesIO()
         resized.save(buffer, format="PNG", optimize=False)
         data, (width, height) = buffer.getvalue(), resized.size
+        resized.close()
         digest = hashlib.sha256(data).hexdigest()
         if annotation is not None:
             annotation = rescaled(annotation, ImageRef(f"{city.slug}.png", digest, width, height))
