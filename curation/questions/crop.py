@@ -52,7 +52,7 @@ def _lines(ctx: CityContext, pixels: PixelMap, rng: random.Random, count: int) -
         lines = sorted(ctx.network.stations[sid].lines, key=ctx.line_name)
         names = [ctx.line_name(lid) for lid in lines]
         drafts.append(Draft(
-            type="CropLines", template="crop_lines", question=CROP_LINES,
+            type="CropLines", template="crop_lines", question=CROP_LINES.format(),
             answer={"value": sorted(lines), "names": names, "pixels": difficulty.to_dict()},
             answer_text=boxed(", ".join(names)), station_1=sid, kind="lines", level=difficulty.level, view=view))
     return drafts

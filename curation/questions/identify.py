@@ -43,7 +43,7 @@ def _station(ctx: CityContext, pixels: PixelMap, sid: str) -> Draft:
     view = whole_map(pixels, (sid,))
     difficulty = pixel_difficulty(pixels, sid, view)
     name = ctx.station_name(sid)
-    return Draft(type="Identify", template="identify_station", question=IDENTIFY_STATION,
+    return Draft(type="Identify", template="identify_station", question=IDENTIFY_STATION.format(),
                  answer={"value": sid, "name": name, "line": None, "pixels": difficulty.to_dict()},
                  answer_text=boxed(name), station_1=sid, kind="station", level=difficulty.level, view=view)
 
@@ -61,7 +61,7 @@ def _line(ctx: CityContext, pixels: PixelMap, ride: Ride) -> Draft:
     view = whole_map(pixels, circled)
     difficulty = _hardest(pixels, view, circled)
     name = ctx.line_name(ride.line)
-    return Draft(type="Identify", template="identify_line", question=IDENTIFY_LINE,
+    return Draft(type="Identify", template="identify_line", question=IDENTIFY_LINE.format(),
                  answer={"value": ride.line, "name": name, "stations": list(circled), "pixels": difficulty.to_dict()},
                  answer_text=boxed(name), station_1=ride.start, station_2=ride.end, kind="line",
                  level=difficulty.level, view=view)
@@ -72,7 +72,7 @@ def _stops(ctx: CityContext, pixels: PixelMap, ride: Ride) -> Draft:
     view = whole_map(pixels, circled)
     difficulty = _hardest(pixels, view, circled)
     count = len(ride.between)
-    return Draft(type="Identify", template="identify_stops", question=IDENTIFY_STOPS,
+    return Draft(type="Identify", template="identify_stops", question=IDENTIFY_STOPS.format(),
                  answer={"value": count, "line": ride.line, "stations": list(circled), "pixels": difficulty.to_dict()},
                  answer_text=boxed(count), station_1=ride.start, station_2=ride.end, kind="integer",
                  level=difficulty.level, view=view)

@@ -57,6 +57,7 @@ def test_every_perception_template_is_asked_with_a_view_and_its_own_stage(rows):
     for row in rows:
         validator.validate(row)
         assert row["view"] is not None
+        assert row["question"].endswith("Put your final answer in \\boxed{}.") and "{{" not in row["question"]
         assert row["answer_kind"] == {"locate_point": "point", "locate_box": "box", "identify_station": "station",
                                       "identify_line": "line", "identify_stops": "integer", "crop_lines": "lines",
                                       "crop_next_stop": "station"}[row["template"]]
