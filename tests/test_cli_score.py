@@ -119,3 +119,35 @@ def test_missing_questions_file(runner, tmp_path):
     predictions.write_text("", encoding="utf-8")
     result = run_score(runner, tmp_path / "nope.parquet", predictions, tmp_path)
     assert result.exit_code == 2 and "nope.parquet: no such file or folder" in result.stderr
+
+
+def test_point_answers_are_scored_by_distance_in_marker_radii(runner, tmp_path, demo_questions):
+    """Locate points: gold on the marker, one marker radius past its edge scores less and is not correct."""
+    from curation.coordinates import format_point
+    from curation.questions.views import View
+
+    questions, rows = demo_questions
+    points = [r for r in rows if r["template"] == "locate_point"]
+    gold, off = points[: len(points) // 2], points[len(points) // 2:]
+    predictions, off_by = tmp_path / "preds.jsonl", {}
+    items = [{"id": r["id"], "response": r["answer_text"]} for r in gold]
+    for row in off:
+        answer, view = json.loads(row["answer"]), View.from_dict(json.loads(row["view"]))
+        x, y = view.to_shown(tuple(answer["point"]))
+        shift = 2 * answer["radius"] * view.scale  # the marker's edge, and one radius past it
+        off_by[row["id"]] = shift / (answer["radius"] * view.scale)
+        point = format_point((x + shift, y), view.size, answer["coords"])
+        items.append({"id": row["id"], "response": f"\\boxed{{{point}}}"})
+    write_predictions(predictions, items)
+    result = run_score(runner, questions, predictions, tmp_path, "--out", str(tmp_path / "out"))
+    assert result.exit_code == 0, result.output
+    assert "dist (r)" in result.output and "type Locate" in result.output
+    scores = {s["id"]: s for s in map(json.loads, (tmp_path / "out" / "scores.jsonl").read_text().splitlines())}
+    for row in gold:
+        assert scores[row["id"]]["correct"] == 1 and scores[row["id"]]["reward"] == scores[row["id"]]["reward_max"]
+    for row in off:
+        assert scores[row["id"]]["correct"] == 0
+        assert scores[row["id"]]["distance_radii"] == pytest.approx(off_by[row["id"]], abs=0.35)
+        assert 0.3 * scores[row["id"]]["reward_max"] > scores[row["id"]]["reward"] > 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["by_family"]["locate"]["distance_radii"] > 0

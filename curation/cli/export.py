@@ -62,8 +62,11 @@ def export(
         document = run_export(questions, target, graphs, data_root_or_default(data_root), options,
                               progress=lambda step: bar.update(task, description=step))
     total = sum(f["bytes"] for f in document["files"].values())
-    console.print(f"exported {plural(document['questions'], 'question')} and {plural(len(document['maps']), 'map')} "
-                  f"to {escape(str(target))} ({len(document['files'])} files, {total / 1e6:.1f} MB)")
+    parts = [plural(document["questions"], "question"), plural(len(document["maps"]), "map")]
+    if document["views"]["images"]:
+        parts.append(plural(document["views"]["images"], "view image"))
+    console.print(f"exported {', '.join(parts[:-1])} and {parts[-1]} to {escape(str(target))} "
+                  f"({len(document['files'])} files, {total / 1e6:.1f} MB)")
     for split, cities in document["splits"]["cities"].items():
         console.print(f"  {split}: {', '.join(cities)}")
     too_big = [m["city"] for m in document["maps"] if m["pil_default"] == "error"]

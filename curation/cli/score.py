@@ -82,9 +82,10 @@ def default_score_folder(predictions: Path) -> Path:
 
 
 def summary_table(report: dict[str, Any]) -> Table:
-    """Overall, by type, by difficulty pair and by city: weighted accuracy, route figures, reward as % of max."""
+    """Overall, by type, by difficulty pair and by city: weighted accuracy, route figures, the mean distance of
+    point answers in marker radii and IoU of box answers, reward as % of max."""
     table = Table(box=box.SIMPLE_HEAD, title=f"{report['scored']} of {report['questions']} questions scored")
-    for name in ("group", "n", "w-acc", "acc", "format", "map", "optimal", "reward"):  # reward: % of the maximum
+    for name in ("group", "n", "w-acc", "acc", "format", "map", "optimal", "dist (r)", "IoU", "reward"):
         table.add_column(name, justify="left" if name == "group" else "right")
     sections = [("overall", {"": report["overall"]}), *((k.removeprefix("by_"), report[k])
                                                         for k in ("by_type", "by_difficulty", "by_city"))]
@@ -92,10 +93,15 @@ def summary_table(report: dict[str, Any]) -> Table:
         for key, stats in groups.items():
             table.add_row(f"{section} {key}".strip(), str(stats["questions"]), _pct(stats["weighted_accuracy"]),
                           _pct(stats["accuracy"]), _pct(stats["format"]), _pct(stats["map_score"]),
-                          _pct(stats["optimal"]), _pct(stats["reward_fraction"]))
+                          _pct(stats["optimal"]), _num(stats["distance_radii"]), _num(stats["iou"]),
+                          _pct(stats["reward_fraction"]))
         table.add_section()
     return table
 
 
 def _pct(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"

@@ -2,8 +2,9 @@
 
 Only stations whose `pos` the graph has are located — on drawn maps every station; on maps whose positions
 are a proposal (`build-graph --positions`: `prelabel`'s, put in with enough confidence by
-`curation.network.positions`) only the stations it placed on a detected marker, since one placed on the
-line beside its label may be a marker's spacing off (or on the label itself). A station's
+`curation.network.positions`) only the stations it placed on a detected marker outside their own label's
+box, since one placed on the line beside its label may be a marker's spacing off, and a "marker" inside the
+label is one of its round letters (Washington's Reston Town Center on the "C" of "Center"). A station's
 marker radius is half the larger side of its marker box; a station without one takes the median of
 the map's marker radii (`FALLBACK_RADIUS_SHARE` of the median distance to the nearest station on a map
 with none).
@@ -42,7 +43,7 @@ class PixelMap:
         image = network.image
         proposed = "positions" in network.sources
         placed = {sid: s for sid, s in sorted(network.stations.items())
-                  if s.pos is not None and (s.marker is not None or not proposed)}
+                  if s.pos is not None and (not proposed or _on_own_marker(s.marker, s.label))}
         if image is None or len(placed) < MIN_LOCATED:
             return None
         return cls(size=(int(image["width"]), int(image["height"])),
@@ -111,3 +112,13 @@ class PixelMap:
                 near = math.hypot(dx, dy) <= reach
             count += near
         return count
+
+
+def _on_own_marker(marker: Box | None, label: Box | None) -> bool:
+    """Whether a proposed station sits on a detected marker that is not inside its own label's box."""
+    if marker is None:
+        return False
+    if label is None:
+        return True
+    x, y = (marker[0] + marker[2]) / 2, (marker[1] + marker[3]) / 2
+    return not (label[0] <= x <= label[2] and label[1] <= y <= label[3])
