@@ -81,14 +81,16 @@ def _views_section(manifest: dict[str, Any]) -> list[str]:
         "## Views and coordinates", "",
         "A perception question (`view` not null) shows a view of its map rather than the map: a window of the map "
         "cut at native resolution (`window`, `[x0, y0, x1, y1]` in map pixels), scaled to `size` (`[w, h]`, "
-        "Lanczos) and with stations circled by magenta (`#FF00FF`) rings over a thin white halo. Each view "
+        "Lanczos) and with stations circled by rings over a thin white halo, in magenta (`#FF00FF`), cyan "
+        "(`#00E5FF`) or lime (`#76FF03`): per map the one farthest from its lines' colours, named in the "
+        "question. Each view "
         "is rendered from the native map — `--max-pixels` never resizes a view, since gold answers are in its "
         "pixels — and stored once in `maps.parquet` by content hash: id `<city>-<first 8 hex of the PNG's "
         "sha256>`, `view_of` the map it was cut from, `view` its spec as JSON (`map_size`, `window`, `size`, "
-        "`marks` with `center` and `radius` in map pixels; a ring's stroke is centred on that radius). Identical "
-        "views are one image. A view of the whole map at its own size without rings is the map: its own row, "
-        "or with `--max-pixels` the native file in a row of its own. A question row's `image_id` is the image "
-        "it shows: its `map_id` when `view` is null, else its view's id.", "",
+        "`marks` with `center` and `radius` in map pixels and `color`; a ring's stroke is centred on that "
+        "radius). Identical views are one image. A view of the whole map at its own size without rings is the "
+        "map: its own row, or with `--max-pixels` the native file in a row of its own. A question row's "
+        "`image_id` is the image it shows: its `map_id` when `view` is null, else its view's id.", "",
         "Coordinates are full-image pixels: origin at the top-left corner of the top-left pixel, x to the right, "
         "y down. Point and box answers are in the SHOWN image, in the convention the question states (its "
         "answer's `coords`): `pixels` of the shown image (what Qwen2.5-VL writes), or `norm1000`, 0–1000 of its "

@@ -6,9 +6,9 @@ Each city's map is decoded once and all its views are rendered from that one dec
 sharing a window and size share one resized base, which each view's rings are drawn on a copy of.
 
 - the window is cut at native resolution and resized to `size` (Lanczos) when the sizes differ;
-- each mark is a magenta (`MARK_COLOR`) ring centred on `view.to_shown(center)`, its stroke centred on
-  the radius `radius · view.scale` (shown pixels), `max(2, round(RING_WIDTH · radius))` pixels wide, over a
-  white halo `HALO` pixels wider on each side, so it reads on dark and light maps alike;
+- each mark is a ring in its colour (`Mark.color`: magenta, cyan or lime) centred on `view.to_shown(center)`,
+  its stroke centred on the radius `radius · view.scale` (shown pixels), `max(2, round(RING_WIDTH · radius))`
+  pixels wide, over a white halo `HALO` pixels wider on each side, so it reads on dark and light maps alike;
 - the image is PNG without metadata (no text chunks, no timestamps, no ICC profile): the same view of the
   same map always gives the same bytes.
 
@@ -23,6 +23,7 @@ import hashlib
 import io
 import json
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -31,7 +32,7 @@ from PIL import Image, ImageDraw
 from curation.errors import SourceError
 from curation.exports.maps import MapImage, NativeMap
 from curation.images import normalise
-from curation.questions.views import MARK_COLOR, View
+from curation.questions.views import View
 
 RING_WIDTH = 0.25
 """A ring's stroke, as a share of its shown radius (at least 2 pixels)."""
@@ -42,6 +43,7 @@ REDUCING_GAP = 3.0
 """As `curation.images.downsize`: a large reduction first shrinks by a whole factor (box filter)."""
 LANCZOS_REACH = 4
 """Map pixels (times the reduction) a Lanczos resize reads beyond its box: its support of 3, and a margin."""
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 Window = tuple[int, int, int, int]
 Size = tuple[int, int]
 
@@ -53,6 +55,8 @@ def parse_view(text: str, question: str) -> View:
         for mark in view.marks:
             if not (math.isfinite(mark.center[0]) and math.isfinite(mark.center[1]) and 0 < mark.radius < math.inf):
                 raise ValueError(f"a mark needs a finite centre and a positive radius, not {mark.to_dict()}")
+            if not _HEX.fullmatch(mark.color):
+                raise ValueError(f"a mark's color must be #RRGGBB, but got {mark.color!r}")
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
         detail = " ".join(f"{exc} in {text[:80]}".split())
         raise SourceError(f"question {question} has a malformed view ({detail})") from exc
@@ -69,7 +73,7 @@ def draw_marks(image: Image.Image, view: View) -> None:
     for mark in view.marks:
         (x, y), radius = view.to_shown(mark.center), mark.radius * view.scale
         width = ring_width(radius)
-        for extra, colour in ((HALO, HALO_COLOR), (0, MARK_COLOR)):
+        for extra, colour in ((HALO, HALO_COLOR), (0, mark.color)):
             outer = radius + width / 2 + extra
             draw.ellipse((x - outer, y - outer, x + outer, y + outer), outline=colour, width=width + 2 * extra)
 

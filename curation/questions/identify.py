@@ -1,7 +1,7 @@
 """Identify (perception): the map with stations circled — "Which station is circled?", and with two circled
 on one line, "Which line runs between them?" / "How many stops are there between them?".
 
-The marks are magenta rings drawn on a copy of the map (`curation.questions.marking`); only located
+The marks are rings drawn on a copy of the map (`curation.questions.marking`); only located
 stations are circled, two circled stations are far enough apart for their rings not to touch, and a pair
 shares exactly one line (so "the line between them" has one answer) with an unambiguous ride along it.
 Difficulty comes from the pixels: a pair takes its harder station's.
@@ -13,7 +13,7 @@ import random
 
 from curation.questions.base import Draft, Stage, sample
 from curation.questions.context import CityContext
-from curation.questions.marking import apart, whole_map
+from curation.questions.marking import apart, ring_name, whole_map
 from curation.questions.pixel_difficulty import PixelDifficulty, pixel_difficulty
 from curation.questions.pixels import PixelMap
 from curation.questions.rides import Ride, sample_rides
@@ -43,7 +43,7 @@ def _station(ctx: CityContext, pixels: PixelMap, sid: str) -> Draft:
     view = whole_map(pixels, (sid,))
     difficulty = pixel_difficulty(pixels, sid, view)
     name = ctx.station_name(sid)
-    return Draft(type="Identify", template="identify_station", question=IDENTIFY_STATION.format(),
+    return Draft(type="Identify", template="identify_station", question=IDENTIFY_STATION.format(ring=ring_name(pixels)),
                  answer={"value": sid, "name": name, "line": None, "pixels": difficulty.to_dict()},
                  answer_text=boxed(name), station_1=sid, kind="station", level=difficulty.level, view=view)
 
@@ -61,7 +61,7 @@ def _line(ctx: CityContext, pixels: PixelMap, ride: Ride) -> Draft:
     view = whole_map(pixels, circled)
     difficulty = _hardest(pixels, view, circled)
     name = ctx.line_name(ride.line)
-    return Draft(type="Identify", template="identify_line", question=IDENTIFY_LINE.format(),
+    return Draft(type="Identify", template="identify_line", question=IDENTIFY_LINE.format(ring=ring_name(pixels)),
                  answer={"value": ride.line, "name": name, "stations": list(circled), "pixels": difficulty.to_dict()},
                  answer_text=boxed(name), station_1=ride.start, station_2=ride.end, kind="line",
                  level=difficulty.level, view=view)
@@ -72,7 +72,7 @@ def _stops(ctx: CityContext, pixels: PixelMap, ride: Ride) -> Draft:
     view = whole_map(pixels, circled)
     difficulty = _hardest(pixels, view, circled)
     count = len(ride.between)
-    return Draft(type="Identify", template="identify_stops", question=IDENTIFY_STOPS.format(),
+    return Draft(type="Identify", template="identify_stops", question=IDENTIFY_STOPS.format(ring=ring_name(pixels)),
                  answer={"value": count, "line": ride.line, "stations": list(circled), "pixels": difficulty.to_dict()},
                  answer_text=boxed(count), station_1=ride.start, station_2=ride.end, kind="integer",
                  level=difficulty.level, view=view)

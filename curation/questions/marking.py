@@ -6,7 +6,7 @@ import math
 from dataclasses import replace
 
 from curation.questions.pixels import PixelMap
-from curation.questions.views import Mark, View, window_around
+from curation.questions.views import Mark, View, ring_colour, window_around
 
 RING_RADII = 2.2
 """A ring's radius, in the station's marker radii: clear of the marker, inside its neighbours' reach."""
@@ -33,6 +33,11 @@ def crop_around(pixels: PixelMap, sid: str, side: float, circled: tuple[str, ...
     return replace(view, marks=tuple(ring(pixels, s, view.scale) for s in circled))
 
 
+def ring_name(pixels: PixelMap) -> str:
+    """The name of the colour the map's rings are drawn in, as questions say it."""
+    return ring_colour(pixels.line_colours)[0]
+
+
 def crop_side(pixels: PixelMap, sid: str, zoom: float, needed: float = 0.0) -> float:
     """The side of a crop around `sid`: the least (`MIN_CROP_PX`, `CROP_RADII` radii, `needed`) times `zoom`,
     at most `MAX_CROP_SHARE` of the map's shorter side."""
@@ -45,7 +50,7 @@ def max_crop_side(pixels: PixelMap) -> float:
 
 def ring(pixels: PixelMap, sid: str, scale: float) -> Mark:
     radius = max(RING_RADII * pixels.radius(sid), MIN_RING_PX / 2 / scale)
-    return Mark(center=pixels.pos[sid], radius=round(radius, 2))
+    return Mark(center=pixels.pos[sid], radius=round(radius, 2), color=ring_colour(pixels.line_colours)[1])
 
 
 def apart(pixels: PixelMap, a: str, b: str) -> bool:

@@ -13,7 +13,7 @@ with none).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -36,6 +36,8 @@ class PixelMap:
     pos: dict[str, Point]
     markers: dict[str, Box]
     labels: dict[str, Box]
+    line_colours: list[str] = field(default_factory=list)
+    """The colours of the map's lines, where known (`#RRGGBB`)."""
 
     @classmethod
     def of(cls, network: Network) -> PixelMap | None:
@@ -49,7 +51,8 @@ class PixelMap:
         return cls(size=(int(image["width"]), int(image["height"])),
                    pos={sid: s.pos for sid, s in placed.items() if s.pos is not None},
                    markers={sid: s.marker for sid, s in placed.items() if s.marker is not None},
-                   labels={sid: s.label for sid, s in placed.items() if s.label is not None})
+                   labels={sid: s.label for sid, s in placed.items() if s.label is not None},
+                   line_colours=sorted({line.color for line in network.lines.values() if line.color}))
 
     @cached_property
     def located(self) -> list[str]:

@@ -45,13 +45,15 @@ COORDS_TEXT = {
 LOCATE_POINT = "Point to {a} on this map: give the centre of its station marker as (x, y) {coords}." + BOXED
 LOCATE_BOX = ("Give the bounding box of the station marker of {a} on this map as [x1, y1, x2, y2] {coords}."
               + BOXED)
-IDENTIFY_STATION = ("One station on this map is circled in magenta. Which station is it? Answer with the station "
+IDENTIFY_STATION = ("One station on this map is circled in {ring}. Which station is it? Answer with the station "
                     "name." + BOXED)
-IDENTIFY_LINE = ("Two stations on this map are circled in magenta. Which line runs between them? Answer with the "
+IDENTIFY_LINE = ("Two stations on this map are circled in {ring}. Which line runs between them? Answer with the "
                  "line name." + BOXED)
-IDENTIFY_STOPS = ("Two stations on this map are circled in magenta, on the same line. How many stops are there "
+IDENTIFY_STOPS = ("Two stations on this map are circled in {ring}, on the same line. How many stops are there "
                   "between them on that line, not counting the two? Answer with a number." + BOXED)
-CROP_LINES = ("This image is a part of a metro map. Which lines pass through the station circled in magenta? Answer "
-              "with the name of every such line, separated by commas." + BOXED)
-CROP_NEXT_STOP = ("This image is a part of a metro map, around {a}. On {line}, travelling from {a} towards {b}, which "
-                  "station comes right after {a}? Answer with the station name." + BOXED)
+CROP_LINES = ("This image is a part of a metro map, whose lines are drawn in these colours: {key}. Which lines pass "
+              "through the station circled in {ring}? Answer with the name of every such line, separated by commas."
+              + BOXED)
+CROP_NEXT_STOP = ("This image is a part of a metro map, around {a}; its lines are drawn in these colours: {key}. On "
+                  "{line}, travelling from {a} towards {b}, which station comes right after {a}? Answer with the "
+                  "station name." + BOXED)

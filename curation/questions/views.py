@@ -9,7 +9,8 @@ the project's convention (x right, y down, origin at the top-left pixel's outer 
 - `size` is the shown image's `[width, height]`: the window scaled to it (a view of a map larger than
   `MAX_VIEW_PIXELS` is scaled down, aspect kept);
 - `marks` are rings drawn on the shown image, each around a point of the map with a radius in map
-  pixels.
+  pixels, in a colour of `RING_COLOURS` (the one farthest from the map's line colours, named in the
+  question).
 
 A map point p is `to_shown(p)` = ((x − x0) · w / (x1 − x0), (y − y0) · h / (y1 − y0)) in the shown image:
 answers are read, and gold answers given, in those pixels (or in 0–1000 of its width and height).
@@ -28,19 +29,24 @@ Box = tuple[float, float, float, float]
 
 MAX_VIEW_PIXELS = 16384 * 28 * 28
 """A view is at most this many pixels (Qwen2.5-VL's default `max_pixels`): larger maps are shown scaled down."""
-MARK_COLOR = "#FF00FF"
-"""Rings are drawn in magenta, a colour no metro map in the data root uses for a line."""
+RING_COLOURS = {"magenta": "#FF00FF", "cyan": "#00E5FF", "lime": "#76FF03"}
+"""The colours a ring may be drawn in, by the name questions use; a map's rings take the one farthest from its
+lines' colours (`ring_colour`)."""
+MARK_COLOR = RING_COLOURS["magenta"]
+"""The ring colour of a map whose line colours are unknown."""
 
 
 @dataclass(frozen=True)
 class Mark:
-    """A ring drawn around `center` (map pixels) with `radius` (map pixels)."""
+    """A ring drawn around `center` (map pixels) with `radius` (map pixels), in `color` (`#RRGGBB`)."""
 
     center: Point
     radius: float
+    color: str = MARK_COLOR
 
     def to_dict(self) -> dict[str, Any]:
-        return {"center": [float(self.center[0]), float(self.center[1])], "radius": float(self.radius)}
+        return {"center": [float(self.center[0]), float(self.center[1])], "radius": float(self.radius),
+                "color": self.color}
 
 
 @dataclass(frozen=True)
@@ -104,8 +110,8 @@ class View:
         w, h = data["map_size"]
         x0, y0, x1, y1 = data["window"]
         sw, sh = data["size"]
-        marks = tuple(Mark((float(m["center"][0]), float(m["center"][1])), float(m["radius"]))
-                      for m in data.get("marks", []))
+        marks = tuple(Mark((float(m["center"][0]), float(m["center"][1])), float(m["radius"]),
+                           str(m.get("color", MARK_COLOR))) for m in data.get("marks", []))
         return cls(map_size=(int(w), int(h)), window=(int(x0), int(y0), int(x1), int(y1)), size=(int(sw), int(sh)),
                    marks=marks)
 
@@ -120,3 +126,16 @@ def window_around(center: Point, side: float, map_size: tuple[int, int]) -> tupl
         bounds.append((start, start + length))
     (x0, x1), (y0, y1) = bounds
     return (x0, y0, x1, y1)
+
+
+def ring_colour(line_colours: list[str]) -> tuple[str, str]:
+    """(name, `#RRGGBB`) of the ring colour farthest (in RGB) from every one of `line_colours` (magenta first
+    among equals, and when none is known)."""
+    known = [_rgb(c) for c in line_colours if c]
+    if not known:
+        return "magenta", MARK_COLOR
+    return max(RING_COLOURS.items(), key=lambda item: min(math.dist(_rgb(item[1]), c) for c in known))
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    return int(colour[1:3], 16), int(colour[3:5], 16), int(colour[5:7], 16)

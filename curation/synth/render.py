@@ -3,7 +3,8 @@
 Lines and markers are drawn with OpenCV (antialiased, 1/16 px precision) into one uint8 RGB canvas;
 labels are drawn with FreeType (Pillow) as masks alpha-blended into it. Everything is computed in
 "world" pixels first (layout × grid unit), labels are placed, and the image is then sized around
-all of it with a margin, so every label lies inside the image.
+all of it with a margin, so every label lies inside the image, and a legend (`curation.synth.legend`:
+each line's colour and name) below it.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from curation.errors import MapcurateError
 from curation.network.model import Network
 from curation.synth.geometry import Layout
 from curation.synth.labels import DIRECTIONS, LabelSpec, Placement, ambiguous_labels, place_labels
+from curation.synth.legend import draw_legend, layout_legend
 from curation.synth.strokes import (
     SUBPIXEL,
     MarkerShape,
@@ -88,7 +90,10 @@ def render_map(network: Network, layout: Layout, file_name: str, options: Render
     x0, y0, x1, y1 = scene.bounds
     margin = scene.style.margin
     dx, dy = math.floor(margin - x0), math.floor(margin - y0)  # whole pixels keep the 1/16 px grid
-    width, height = math.ceil(x1 + dx + margin), math.ceil(y1 + dy + margin)
+    legend = layout_legend(network, scene.colors, scene.style, options.languages, x1 - x0, options.font_dir)
+    legend_top = math.ceil(y1 + dy + margin)
+    width = math.ceil(max(x1 + dx, dx + x0 + legend.width) + margin)
+    height = math.ceil(legend_top + legend.height + margin)
     if width * height > MAX_PIXELS:
         raise RenderError(f"the image must have at most {MAX_PIXELS} pixels, but got {width} × {height}")
     canvas = np.empty((height, width, 3), dtype=np.uint8)
@@ -100,6 +105,7 @@ def render_map(network: Network, layout: Layout, file_name: str, options: Render
         label_boxes[placed.key] = draw_block(canvas, scene.blocks[placed.key], placed.box, align, dx, dy)
     for sid in sorted(scene.markers):
         _draw_marker(canvas, scene.markers[sid], dx, dy)
+    draw_legend(canvas, legend, scene.style, math.floor(x0 + dx), legend_top)
     image = Image.fromarray(canvas, mode="RGB")
     del canvas
     buffer = io.BytesIO()

@@ -212,3 +212,35 @@ def test_a_proposal_s_stations_are_asked_about_only_where_it_found_their_marker_
     assert pixels is not None and set(pixels.located) == set(network.stations) - set(unmarked) - set(lettered)
     del network.sources["positions"]
     assert set(PixelMap.of(network).located) == set(network.stations)
+
+
+def test_a_crop_gives_the_colours_of_its_lines_and_is_not_asked_when_two_share_a_colour(rows, demo):
+    from curation.questions.line_color import colour_name
+
+    for row in (r for r in rows if r["family"] == "crop"):
+        answer = json.loads(row["answer"])
+        lines = answer["value"] if row["template"] == "crop_lines" else [answer["line"]]
+        for lid in lines:
+            line = demo.lines[lid]
+            assert f"{line.names['en']} ({colour_name(line.color)})" in row["question"]
+    network = Network.from_dict(demo.to_dict())
+    for line in network.lines.values():
+        line.color = "#1B4F9C"  # every line blue: no crop can say which is which
+    asked = generate_city(network, seed=0, families=["crop"]).questions
+    assert len(asked) < len([r for r in rows if r["family"] == "crop"])
+    assert all(q.question.count("(blue)") == 1 for q in asked)  # only crops that show one line are asked
+
+
+def test_rings_take_the_colour_farthest_from_the_map_s_lines_and_the_question_names_it(demo):
+    from curation.questions.views import RING_COLOURS, ring_colour
+
+    assert ring_colour([]) == ("magenta", RING_COLOURS["magenta"])
+    assert ring_colour(["#E4007F", "#B0279B"])[0] != "magenta"  # a magenta line: the ring is another colour
+    network = Network.from_dict(demo.to_dict())
+    next(iter(network.lines.values())).color = "#FF00FF"
+    name, colour = ring_colour([line.color for line in network.lines.values() if line.color])
+    assert name != "magenta"
+    questions = generate_city(network, seed=0, families=["identify", "crop"]).questions
+    marked = [q for q in questions if json.loads(q.view)["marks"]]
+    assert marked and all(f"circled in {name}" in q.question for q in marked)
+    assert all(m["color"] == colour for q in marked for m in json.loads(q.view)["marks"])
