@@ -9,7 +9,8 @@ field labels, a wrong line, a wrong arrival, and a missing leg. Printed:
    question's string for 8 rollouts, starting with nothing parsed (city lexicons compiled);
 3. the same when every call brings a question never seen before (one rollout each, cold);
 4. the slowest call among adversarial responses of ~100,000 characters (colon runs, unclosed
-   reasoning tags, nested LaTeX, thousands of boxes or list items), next to a normal answer;
+   reasoning tags, nested LaTeX, thousands of boxes or list items), next to a normal answer, and the same
+   for point and box answers (long runs of spaces between coordinates, thousands of pairs);
 5. a baseline in the same run: the benchmark-style strict regex reader (three exact labels per
    block, names compared as strings; no markdown, no aliases, no checks beyond equality).
 
@@ -67,6 +68,25 @@ def adversarial(gold: str) -> list[tuple[str, str]]:
     ]
 
 
+POINT_TRUTH = {"format": "mapcurate-gt/1", "kind": "point", "id": "bench", "city": "bench", "family": "locate",
+               "type": "Locate", "template": "locate_point", "difficulty_question": "easy", "difficulty_map": "easy",
+               "weight": 1.0, "reward_weight": 1.0, "coords": "pixels", "size": [2000, 1500], "point": [412.0, 230.0],
+               "radius": 6.0, "box": [406.0, 224.0, 418.0, 236.0]}
+
+
+def adversarial_points() -> list[tuple[str, str]]:
+    """Point and box answers built to make a coordinate reader backtrack."""
+    spaces = " " * 15_000
+    return [
+        ("spaces after a labelled x", f"\\boxed{{x=1{spaces},}}"),
+        ("spaces after a pair", f"\\boxed{{(1, 2){spaces},}}"),
+        ("spaces inside corners", f"\\boxed{{(1, 2){spaces},{spaces}(3, 4)}}"),
+        ("thousands of pairs", "(1, 2), " * 5_000),
+        ("digit run", "1" * 100_000),
+        ("open brackets", "(" * 50_000 + "412, 230"),
+    ]
+
+
 def strict_baseline(response: str, gold: str) -> bool:
     """The benchmark-style reader: exact labels, names compared as strings."""
     return _STRICT.findall(response) == _STRICT.findall(gold)
@@ -117,6 +137,11 @@ def main() -> int:
     worst = max((1 / rate(1, lambda r=r: score(gold_truth, r), repeats=1), name) for name, r in adversarial(gold_text))
     print(f"slowest adversarial response:                  {1000 * worst[0]:>9.1f} ms ({worst[1]}; "
           f"a normal answer {1000 * normal:.3f} ms, {worst[0] / normal:,.0f}x)")
+    point_normal = 1 / rate(1, lambda: score(POINT_TRUTH, "\\boxed{(412, 230)}"))
+    point_worst = max((1 / rate(1, lambda r=r: score(POINT_TRUTH, r), repeats=1), name)
+                      for name, r in adversarial_points())
+    print(f"slowest adversarial point answer:              {1000 * point_worst[0]:>9.1f} ms ({point_worst[1]}; "
+          f"a normal one {1000 * point_normal:.3f} ms)")
     print(f"baseline strict regex reader:                  {baseline:>9,.0f} answers/s "
           f"(ours at {ours / baseline:.3f}x its rate, with name resolution, checks, map score and reward)")
     return 0

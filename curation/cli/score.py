@@ -56,7 +56,7 @@ def score(
     selected = {r["id"] for r in rows}
     ignored = len(responses.keys() - selected)
     responses = {qid: text for qid, text in responses.items() if qid in selected}
-    truths = ground_truths([r for r in rows if r["id"] in responses], graphs)
+    truths = ground_truths([r for r in rows if r["id"] in responses], graphs, questions)
     config = RewardConfig(alpha=alpha, require_optimal=require_optimal)
     with progress_bar(MofNCompleteColumn(), show=len(rows) > 2000) as progress:
         task = progress.add_task("scoring", total=len(rows))

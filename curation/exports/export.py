@@ -86,13 +86,13 @@ def run_export(questions: Path, out: Path, graphs: Path, data_root: Path, option
     options.names = _vocabulary(rows, options.names, questions)
     cities = {slug: load_city(slug, cities_root) for slug in sorted({r["city"] for r in rows})}
     progress("maps")
-    maps, image_ids, missing = _maps(cities, data_root, options, graphs, _views(rows), progress)
+    maps, image_ids, missing = _maps(cities, data_root, options, graphs, _views(rows, questions), progress)
     derived = {slug: c.rendered["derived_from"] for slug, c in cities.items() if c.rendered.get("derived_from")}
     splits = assign_splits(list(cities), test_cities=options.test_cities, test_fraction=options.test_fraction,
                            derived_from=derived,
                            seed=options.seed)
     progress("ground truths")
-    truths = ground_truths(rows, graphs)
+    truths = ground_truths(rows, graphs, questions)
     map_of_city = {m.city: m.map_id for m in maps if m.view_of is None}
     by_split: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -175,13 +175,13 @@ def _check_target(out: Path) -> None:
             raise OutputError("is a folder with other files in it; an export only replaces an earlier export", out)
 
 
-def _views(rows: list[dict[str, Any]]) -> dict[str, dict[str, View]]:
+def _views(rows: list[dict[str, Any]], questions: Path) -> dict[str, dict[str, View]]:
     """City → the views its questions show (view JSON → `View`)."""
     views: dict[str, dict[str, View]] = {}
     for row in rows:
         text = row["view"]
         if text is not None and text not in views.get(row["city"], {}):
-            views.setdefault(row["city"], {})[text] = parse_view(text, row["id"])
+            views.setdefault(row["city"], {})[text] = parse_view(text, row["id"], questions)
     return views
 
 

@@ -23,9 +23,9 @@ import hashlib
 import io
 import json
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 
@@ -43,24 +43,18 @@ REDUCING_GAP = 3.0
 """As `curation.images.downsize`: a large reduction first shrinks by a whole factor (box filter)."""
 LANCZOS_REACH = 4
 """Map pixels (times the reduction) a Lanczos resize reads beyond its box: its support of 3, and a margin."""
-_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
 Window = tuple[int, int, int, int]
 Size = tuple[int, int]
 
 
-def parse_view(text: str, question: str) -> View:
-    """A question row's `view` JSON as a `View`; a `SourceError` naming the question when it is not one."""
+def parse_view(text: str, question: str, path: Path | None = None) -> View:
+    """A question row's `view` JSON as a `View`; a `SourceError` naming the question (and its file) when it is
+    not one."""
     try:
-        view = View.from_dict(json.loads(text))
-        for mark in view.marks:
-            if not (math.isfinite(mark.center[0]) and math.isfinite(mark.center[1]) and 0 < mark.radius < math.inf):
-                raise ValueError(f"a mark needs a finite centre and a positive radius, not {mark.to_dict()}")
-            if not _HEX.fullmatch(mark.color):
-                raise ValueError(f"a mark's color must be #RRGGBB, but got {mark.color!r}")
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        return View.from_dict(json.loads(text))
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
         detail = " ".join(f"{exc} in {text[:80]}".split())
-        raise SourceError(f"question {question} has a malformed view ({detail})") from exc
-    return view
+        raise SourceError(f"question {question} has a malformed view ({detail})", path) from exc
 
 
 def ring_width(shown_radius: float) -> int:

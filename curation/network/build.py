@@ -211,7 +211,33 @@ def load_network(path: Path | str) -> Network:
     walkers = sorted({sid for group in network.complexes for sid in group.stations} - set(network.stations))
     if walkers:
         raise SourceError(f"not a valid graph.json: complexes name unknown stations ({', '.join(walkers[:5])})", path)
+    problems = pixel_problems(network)
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; … {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise SourceError(f"not a valid graph.json: {shown}", path)
     return network
+
+
+def pixel_problems(network: Network) -> list[str]:
+    """Every station position and box that is not a point or box of the network's image."""
+    stations = [s for s in network.stations.values() if (s.pos, s.marker, s.label) != (None, None, None)]
+    if network.image is None:
+        return [f"stations.{s.id} has pixels but the graph names no image" for s in stations[:1]]
+    width, height = network.image["width"], network.image["height"]
+    problems = []
+    for station in sorted(stations, key=lambda s: s.id):
+        if station.pos is not None and not (0 <= station.pos[0] <= width and 0 <= station.pos[1] <= height):
+            problems.append(f"stations.{station.id}.pos must lie in the {width} × {height} image, but got "
+                            f"{list(station.pos)}")
+        for key, box, order in (("marker", station.marker, "<"), ("label", station.label, "≤")):
+            if box is None:
+                continue
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+            ordered = box[0] < box[2] and box[1] < box[3] if order == "<" else box[0] <= box[2] and box[1] <= box[3]
+            if not (inside and ordered):
+                problems.append(f"stations.{station.id}.{key} must be [x0, y0, x1, y1] with x0 {order} x1 and "
+                                f"y0 {order} y1 inside the {width} × {height} image, but got {list(box)}")
+    return problems
 
 
 def require_graphs(cities: list[str], graphs: Path, of: str) -> None:

@@ -21,7 +21,7 @@ from collections import defaultdict
 from curation.questions.base import Draft, Stage, spread
 from curation.questions.context import CityContext
 from curation.questions.line_color import colour_name
-from curation.questions.marking import CROP_ZOOMS, crop_around, crop_side, max_crop_side, ring_name
+from curation.questions.marking import CROP_ZOOMS, alone_in_ring, crop_around, crop_side, max_crop_side, ring_name
 from curation.questions.pixel_difficulty import pixel_difficulty
 from curation.questions.pixels import PixelMap
 from curation.questions.rides import Ride, sample_rides
@@ -69,7 +69,7 @@ def _lines(ctx: CityContext, pixels: PixelMap, rng: random.Random, count: int) -
             break
         view = crop_around(pixels, sid, crop_side(pixels, sid, rng.choice(CROP_ZOOMS)), (sid,))
         key = colour_key(ctx, view, (sid,))
-        if key is None:
+        if key is None or not alone_in_ring(pixels, sid, view.scale):
             continue
         difficulty = pixel_difficulty(pixels, sid, view, ctx.network)
         lines = sorted(ctx.network.stations[sid].lines, key=ctx.line_name)

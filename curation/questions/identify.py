@@ -2,7 +2,8 @@
 on one line, "Which line runs between them?" / "How many stops are there between them?".
 
 The marks are rings drawn on a copy of the map (`curation.questions.marking`); only located
-stations are circled, two circled stations are far enough apart for their rings not to touch, and a pair
+stations with no other station inside their ring are circled, two circled stations are far enough apart for
+their rings not to touch, and a pair
 shares exactly one line (so "the line between them" has one answer) with an unambiguous ride along it.
 Difficulty comes from the pixels: a pair takes its harder station's.
 """
@@ -13,7 +14,7 @@ import random
 
 from curation.questions.base import Draft, Stage, sample
 from curation.questions.context import CityContext
-from curation.questions.marking import apart, ring_name, whole_map
+from curation.questions.marking import alone_in_ring, apart, ring_name, whole_map
 from curation.questions.pixel_difficulty import PixelDifficulty, pixel_difficulty
 from curation.questions.pixels import PixelMap
 from curation.questions.rides import Ride, sample_rides
@@ -32,7 +33,9 @@ def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
     if pixels is None:
         return []
     singles, lines = count - 2 * (count // 3), count // 3
-    drafts = [_station(ctx, pixels, sid) for sid in sample(rng, pixels.located, singles)]
+    scale = whole_map(pixels).scale
+    alone = [sid for sid in pixels.located if alone_in_ring(pixels, sid, scale)]
+    drafts = [_station(ctx, pixels, sid) for sid in sample(rng, alone, singles)]
     rides = sample_rides(ctx, rng, 2 * lines, lambda ride: _pair(ctx, pixels, ride))
     drafts += [_line(ctx, pixels, ride) for ride in rides[:lines]]
     drafts += [_stops(ctx, pixels, ride) for ride in rides[lines:]]
@@ -53,6 +56,7 @@ def _pair(ctx: CityContext, pixels: PixelMap, ride: Ride) -> bool:
     stations = ctx.network.stations
     return (a < b and a in pixels.pos and b in pixels.pos and len(ride.between) <= MAX_BETWEEN
             and len(set(stations[a].lines) & set(stations[b].lines)) == 1 and apart(pixels, a, b)
+            and all(alone_in_ring(pixels, sid, whole_map(pixels).scale) for sid in (a, b))
             and b not in ctx.walk_partners.get(a, ()))
 
 

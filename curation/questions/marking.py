@@ -53,6 +53,11 @@ def ring(pixels: PixelMap, sid: str, scale: float) -> Mark:
     return Mark(center=pixels.pos[sid], radius=round(radius, 2), color=ring_colour(pixels.line_colours)[1])
 
 
+def alone_in_ring(pixels: PixelMap, sid: str, scale: float) -> bool:
+    """Whether no other located station lies inside the ring around `sid`: the ring names one station."""
+    return pixels.nearest(sid) > ring(pixels, sid, scale).radius
+
+
 def apart(pixels: PixelMap, a: str, b: str) -> bool:
     """Whether two stations' rings would not overlap (each is told from the other)."""
     return math.dist(pixels.pos[a], pixels.pos[b]) > 2 * RING_RADII * max(pixels.radius(a), pixels.radius(b))

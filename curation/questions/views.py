@@ -19,6 +19,7 @@ answers are read, and gold answers given, in those pixels (or in 0–1000 of its
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,12 +60,9 @@ class View:
     marks: tuple[Mark, ...] = ()
 
     def __post_init__(self) -> None:
-        x0, y0, x1, y1 = self.window
-        width, height = self.map_size
-        if not (0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height):
-            raise ValueError(f"window must lie inside the {width} × {height} map, but got {list(self.window)}")
-        if self.size[0] < 1 or self.size[1] < 1:
-            raise ValueError(f"size must be at least 1 × 1 pixels, but got {list(self.size)}")
+        problems = _problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
 
     @classmethod
     def of(cls, map_size: tuple[int, int], window: tuple[int, int, int, int] | None = None,
@@ -107,13 +105,46 @@ class View:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> View:
-        w, h = data["map_size"]
-        x0, y0, x1, y1 = data["window"]
-        sw, sh = data["size"]
+        """A view from its JSON form; a `ValueError` (or `KeyError`, `TypeError`) when it is not one."""
+        w, h = _whole(data["map_size"], 2, "map_size")
+        x0, y0, x1, y1 = _whole(data["window"], 4, "window")
+        sw, sh = _whole(data["size"], 2, "size")
         marks = tuple(Mark((float(m["center"][0]), float(m["center"][1])), float(m["radius"]),
                            str(m.get("color", MARK_COLOR))) for m in data.get("marks", []))
-        return cls(map_size=(int(w), int(h)), window=(int(x0), int(y0), int(x1), int(y1)), size=(int(sw), int(sh)),
-                   marks=marks)
+        return cls(map_size=(w, h), window=(x0, y0, x1, y1), size=(sw, sh), marks=marks)
+
+
+_HEX = re.compile(r"#[0-9A-Fa-f]{6}")
+
+
+def _whole(values: Any, count: int, name: str) -> list[int]:
+    if not (isinstance(values, list) and len(values) == count
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in values)):
+        raise ValueError(f"{name} must be {count} whole numbers, but got {values!r}")
+    return values
+
+
+def _problems(view: View) -> list[str]:
+    """What makes `view` no view of its map (every problem found)."""
+    x0, y0, x1, y1 = view.window
+    width, height = view.map_size
+    (w, h), problems = view.size, []
+    if not (0 <= x0 < x1 <= width and 0 <= y0 < y1 <= height):
+        return [f"window must lie inside the {width} × {height} map, but got {list(view.window)}"]
+    if not (w >= 1 and h >= 1) or w * h > MAX_VIEW_PIXELS:
+        problems.append(f"size must be at least 1 × 1 and at most {MAX_VIEW_PIXELS} pixels, but got "
+                        f"{list(view.size)}")
+    elif abs(w / (x1 - x0) - h / (y1 - y0)) > 1 / min(w, h):
+        problems.append(f"size must keep the window's aspect, but got {list(view.size)} for "
+                        f"{x1 - x0} × {y1 - y0}")
+    for i, mark in enumerate(view.marks):
+        (cx, cy), radius = mark.center, mark.radius
+        if not (0 <= cx <= width and 0 <= cy <= height and 0 < radius <= max(width, height)):
+            problems.append(f"marks.{i} must be centred on the map with a radius of at most its size, but got "
+                            f"{mark.to_dict()}")
+        if not _HEX.fullmatch(mark.color):
+            problems.append(f"marks.{i}.color must be #RRGGBB, but got {mark.color!r}")
+    return problems
 
 
 def window_around(center: Point, side: float, map_size: tuple[int, int]) -> tuple[int, int, int, int]:

@@ -23,8 +23,8 @@ _SEP = r"\s*[,，]\s*"
 _OPEN, _CLOSE = r"[(\[（]\s*", r"\s*[)\]）]"
 _PAIR = rf"({_NUM}){_SEP}({_NUM})"
 _QUAD = rf"({_NUM}){_SEP}({_NUM}){_SEP}({_NUM}){_SEP}({_NUM})"
-_CORNERS = rf"{_OPEN}{_PAIR}{_CLOSE}\s*[,，]?\s*{_OPEN}{_PAIR}{_CLOSE}"
-_LABELLED = rf"""(?<![A-Za-z])["']?x["']?\s*[:=]\s*({_NUM})\s*[,，;]?\s*["']?y["']?\s*[:=]\s*({_NUM})"""
+_CORNERS = rf"{_OPEN}{_PAIR}{_CLOSE}\s*(?:[,，]\s*)?{_OPEN}{_PAIR}{_CLOSE}"  # one way to match spaces: linear
+_LABELLED = rf"""(?<![A-Za-z])["']?x["']?\s*[:=]\s*({_NUM})\s*(?:[,，;]\s*)?["']?y["']?\s*[:=]\s*({_NUM})"""
 _BRACKETED = re.compile(rf"{_CORNERS}|{_OPEN}{_QUAD}{_CLOSE}|{_OPEN}{_PAIR}{_CLOSE}|{_LABELLED}", re.IGNORECASE)
 _BARE = re.compile(rf"(?<![\d,，])(?<![,，]\s)(?:{_QUAD}|{_PAIR})(?!\s*[,，]\s*-?\d)")  # not part of a longer run
 

@@ -19,6 +19,7 @@ fields); `GroundTruth` is their union, told apart by `kind`.
 from __future__ import annotations
 
 import json
+import math
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -217,13 +218,15 @@ def _pixel_truth(row: Mapping[str, Any], labels: Labels, kind: Kind, answer: dic
     if not row.get("view"):
         raise ValueError(f"question {labels['id']}: a {kind} question must record its view, but got none")
     view = View.from_dict(json.loads(row["view"]))
-    coords, radius = answer["coords"], float(answer["radius"])
+    coords, radius = answer["coords"], _number(answer["radius"], "radius", labels)
     if coords not in COORDS:
         raise ValueError(f"question {labels['id']}: coords must be one of {', '.join(COORDS)}, but got {coords!r}")
     if not radius > 0:
         raise ValueError(f"question {labels['id']}: radius must be positive, but got {answer['radius']!r}")
-    x, y = view.to_shown((float(answer["point"][0]), float(answer["point"][1])))
-    x0, y0, x1, y1 = (float(v) for v in answer["box"])
+    x, y = view.to_shown(_numbers(answer["point"], 2, "point", labels))
+    x0, y0, x1, y1 = _numbers(answer["box"], 4, "box", labels)
+    if not (x0 <= x1 and y0 <= y1):
+        raise ValueError(f"question {labels['id']}: box must have x0 ≤ x1 and y0 ≤ y1, but got {answer['box']!r}")
     box = list(view.box_to_shown((x0, y0, x1, y1)))
     size, point, shown_radius = list(view.size), [x, y], radius * view.scale
     if kind == "point":
@@ -231,6 +234,60 @@ def _pixel_truth(row: Mapping[str, Any], labels: Labels, kind: Kind, answer: dic
                 "point": point, "radius": shown_radius, "box": box}
     return {"format": GROUND_TRUTH_FORMAT, "kind": "box", **labels, "coords": coords, "size": size, "box": box,
             "point": point, "radius": shown_radius}
+
+
+def _number(value: Any, name: str, labels: Labels) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"question {labels['id']}: {name} must be a finite number, but got {value!r}")
+    return float(value)
+
+
+def _numbers(values: Any, count: int, name: str, labels: Labels) -> Any:
+    if not (isinstance(values, list) and len(values) == count):
+        raise ValueError(f"question {labels['id']}: {name} must be {count} numbers, but got {values!r}")
+    return tuple(_number(v, name, labels) for v in values)
+
+
+_TRUTHS: dict[str, type] = {"route": RouteTruth, "choice": ChoiceTruth, "integer": IntegerTruth,
+                            "yes_no": YesNoTruth, "station": StationTruth, "line": LineTruth, "lines": LinesTruth,
+                            "point": PointTruth, "box": BoxTruth}
+
+
+def check(truth: GroundTruth | dict[str, Any] | str | bytes) -> GroundTruth:
+    """A ground truth carried by a row (an export's `ground_truth`), parsed and checked to have its kind's fields
+    (and, for points and boxes, finite coordinates); a `ValueError` naming what is wrong otherwise."""
+    parsed = parse(truth)
+    kind = parsed.get("kind")
+    if kind not in _TRUTHS:
+        raise ValueError(f"kind must be one of {', '.join(_TRUTHS)}, but got {kind!r}")
+    missing = sorted(set(getattr(_TRUTHS[kind], "__required_keys__", ())) - set(parsed))
+    if missing:
+        raise ValueError(f"a {kind} ground truth must have {', '.join(missing)}")
+    given: Mapping[str, Any] = parsed
+    if kind in PIXEL_KINDS:
+        labels = cast(Labels, parsed)
+        _numbers(given["point"], 2, "point", labels)
+        _numbers(given["box"], 4, "box", labels)
+        sizes = given["size"]
+        if not (isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(v, int) and v > 0 for v in sizes)):
+            raise ValueError(f"size must be two positive whole numbers, but got {sizes!r}")
+        if not _number(given["radius"], "radius", labels) > 0 or given["coords"] not in COORDS:
+            raise ValueError(f"radius must be positive and coords one of {', '.join(COORDS)}, but got "
+                             f"{given['radius']!r}, {given['coords']!r}")
+    if "lexicon" in given and given["lexicon"] not in _CHECKED_LEXICONS:
+        try:
+            lexicon = json.loads(given["lexicon"])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"lexicon must be JSON text, but got {str(given['lexicon'])[:40]!r}") from exc
+        if not isinstance(lexicon, dict) or lexicon.get("id") != given.get("lexicon_id"):
+            raise ValueError("lexicon must be a lexicon whose id is lexicon_id")
+        if len(_CHECKED_LEXICONS) >= 64:
+            _CHECKED_LEXICONS.clear()
+        _CHECKED_LEXICONS.add(given["lexicon"])
+    return parsed
+
+
+_CHECKED_LEXICONS: set[str] = set()  # lexicon texts already checked (a city's rows all carry the same one)
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from typing import Any
 from curation.atomic import unique_keys, write_json_atomic, write_jsonl_atomic
 from curation.errors import OutputError, SourceError
 from curation.network.build import GRAPH_FILE, load_network, require_graphs
-from curation.scoring.ground_truth import NEEDS_LEXICON, GroundTruth, answer_kind, ground_truth
+from curation.scoring.ground_truth import NEEDS_LEXICON, GroundTruth, answer_kind, check, ground_truth
 from curation.scoring.lexicon import lexicon_from_network
 from curation.scoring.reward import RewardConfig
 from curation.scoring.scorer import score
@@ -27,31 +27,44 @@ SCORES_FILE = "scores.jsonl"
 REPORT_FILE = "report.json"
 
 
-def ground_truths(rows: list[dict[str, Any]], graphs: Path) -> dict[str, GroundTruth | str]:
-    """Ground truth per question id: the row's own, or built with the city's lexicon where its kind needs one."""
+def ground_truths(rows: list[dict[str, Any]], graphs: Path,
+                  questions: Path | None = None) -> dict[str, GroundTruth | str]:
+    """Ground truth per question id: the row's own (checked), or built with the city's lexicon where its kind needs
+    one. A question that cannot be scored is a `SourceError` naming `questions` (the file or folder the rows are
+    from), and the graph when its lexicon is what is wrong."""
     built = [row for row in rows if not row.get("ground_truth")]
-    needs = {row["id"]: _kind(row, graphs) in NEEDS_LEXICON for row in built}
+    needs = {row["id"]: _kind(row, questions) in NEEDS_LEXICON for row in built}
     cities = sorted({row["city"] for row in built if needs[row["id"]]})
     require_graphs(cities, graphs, "these questions")
     lexicons = {city: lexicon_from_network(load_network(graphs / city / GRAPH_FILE)) for city in cities}
     truths: dict[str, GroundTruth | str] = {}
     for row in rows:
         if row.get("ground_truth"):
+            try:
+                check(row["ground_truth"])
+            except ValueError as exc:
+                raise SourceError(f"question {row['id']} carries a ground_truth that cannot be scored: {exc}",
+                                  questions) from exc
             truths[row["id"]] = row["ground_truth"]
             continue
         city = row["city"]
         try:
             truths[row["id"]] = ground_truth(row, lexicons.get(city) if needs[row["id"]] else None)
-        except (KeyError, ValueError) as exc:
-            raise SourceError(f"question {row['id']} cannot be scored: {exc}", graphs / city / GRAPH_FILE) from exc
+        except KeyError as exc:
+            raise SourceError(f"question {row['id']} cannot be scored: its answer has no {exc}", questions) from exc
+        except ValueError as exc:
+            lexicon = "lexicon" in str(exc)
+            raise SourceError(f"question {row['id']} cannot be scored: {exc}"
+                              + (f" (the lexicon is built from {graphs / city / GRAPH_FILE})" if lexicon else ""),
+                              questions) from exc
     return truths
 
 
-def _kind(row: dict[str, Any], graphs: Path) -> str:
+def _kind(row: dict[str, Any], questions: Path | None) -> str:
     try:
         return answer_kind(row)
     except ValueError as exc:
-        raise SourceError(f"question {row['id']} cannot be scored: {exc}", graphs / row["city"] / GRAPH_FILE) from exc
+        raise SourceError(f"question {row['id']} cannot be scored: {exc}", questions) from exc
 
 
 def read_predictions(path: Path, known: set[str]) -> dict[str, str]:

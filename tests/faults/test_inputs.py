@@ -181,6 +181,28 @@ def _parquet_retyped(ws: Workspace, column: str) -> Path:
     return ws.questions
 
 
+def _annotated_graph_pos(ws: Workspace, pos: list[float]) -> Path:
+    """The annotated city's graph with its first station moved to `pos`."""
+    def change(document: object) -> object:
+        assert isinstance(document, dict)
+        document["stations"][0]["pos"] = pos
+        return document
+    return _edit_json(ws.graph(ANNOTATED), change)
+
+
+def _perception_row(ws: Workspace, column: str, change: Callable[[str], str | None]) -> Path:
+    """The questions table with `column` of its first locate question changed."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(ws.questions)
+    rows = table.to_pylist()
+    first = next(i for i, r in enumerate(rows) if r["family"] == "locate")
+    rows[first][column] = change(rows[first][column])
+    pq.write_table(pa.Table.from_pylist(rows, schema=table.schema), ws.questions)
+    return ws.questions
+
+
 def _change_pinned_stations(ws: Workspace) -> Path:
     """Edit the pinned station list after its graph was built: drop the last station of the first line."""
     return _edit_json(_stations(ws), lambda d: {k: (v[:-1] if i == 0 else v) for i, (k, v) in
@@ -287,7 +309,15 @@ CASES = [
     Case("graph-stale", lambda ws: _change_pinned_stations(ws) and ws.graph(PLAIN), ("gen-questions", "export"),
          r"plainville's station list changed since this graph was built: run `mapcurate build-graph --city "
          r"plainville` again"),
+    Case("graph-pixels-off-image", lambda ws: _annotated_graph_pos(ws, [1e9, -5.0]), ("gen-questions", "export"),
+         r"graph\.json: not a valid graph\.json: stations\.\S+\.pos must lie in the \d+ × \d+ image"),
     # Questions tables.
+    Case("questions-view-huge", lambda ws: _perception_row(ws, "view", lambda v: v and v.replace(
+        '"size":[', '"size":[100000,100000],"_":[', 1)), ("export",), r"questions\.parquet: question \w+ has a "
+         r"malformed view \(size must be"),
+    Case("questions-answer-without-point", lambda ws: _perception_row(ws, "answer", lambda a: a and a.replace(
+        '"point":', '"spot":', 1)), ("export", "score"), r"questions\.parquet: question \w+ cannot be scored: "
+         r"its answer has no 'point'"),
     Case("questions-truncated", lambda ws: _truncate(ws.questions), ("export", "score"), r"questions\.parquet"),
     Case("questions-not-parquet", lambda ws: _not_an_image(ws.questions), ("export", "score"),
          r"questions\.parquet"),

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from curation.cli.application import app
+from curation.errors import SourceError
 from curation.synth.make import render_synthetic
 from curation.synth.procedural_spec import NetworkSpec
 
@@ -80,3 +81,28 @@ def test_positions_and_annotation_exclude_each_other(city: tuple[str, dict[str, 
     assert result.exit_code == 2 and "exclude each other" in result.output
     result = runner.invoke(app, ["build-graph", "--all", "--positions", "a.json"])
     assert result.exit_code == 2 and "--positions builds one city" in result.output
+
+
+@pytest.mark.parametrize(("station", "says"), [
+    ({"pos": [5000.0, -300.0]}, "stations.airport.pos must lie in the 100 × 80 image"),
+    ({"pos": [10.0, 10.0], "marker": [12.0, 12.0, 12.0, 12.0]}, "stations.airport.marker must be"),
+    ({"pos": [10.0, 10.0], "marker": [14.0, 8.0, 6.0, 12.0]}, "stations.airport.marker must be"),
+    ({"pos": [10.0, 10.0], "marker": [-1e12, -1e12, 1e12, 1e12]}, "stations.airport.marker must be"),
+    ({"pos": [10.0, 10.0], "label": [20.0, 5.0, 200.0, 15.0]}, "stations.airport.label must be"),
+])
+def test_a_graph_whose_pixels_are_not_of_its_image_is_refused(tmp_path, station, says):
+    from curation.network.build import load_network
+    from tests.conftest import build as build_listed
+
+    document = build_listed("demo").network.to_dict()
+    document["image"] = {"file_name": "demo.png", "sha256": "0" * 64, "width": 100, "height": 80}
+    airport = next(s for s in document["stations"] if s["id"] == "airport")
+    airport.update(station)
+    path = tmp_path / "graph.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(SourceError, match=says):
+        load_network(path)
+    del document["image"]
+    path.write_text(json.dumps(document))
+    with pytest.raises(SourceError, match="has pixels but the graph names no image"):
+        load_network(path)

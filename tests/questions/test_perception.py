@@ -244,3 +244,16 @@ def test_rings_take_the_colour_farthest_from_the_map_s_lines_and_the_question_na
     marked = [q for q in questions if json.loads(q.view)["marks"]]
     assert marked and all(f"circled in {name}" in q.question for q in marked)
     assert all(m["color"] == colour for q in marked for m in json.loads(q.view)["marks"])
+
+
+def test_a_ring_never_holds_two_stations(demo):
+    network = Network.from_dict(demo.to_dict())
+    crowded = sorted(network.stations)[:4]
+    x, y = network.stations[crowded[0]].pos
+    for i, sid in enumerate(crowded):  # four stations a few pixels apart
+        station = network.stations[sid]
+        station.pos, station.marker, station.label = (x + 3 * i, y), (x + 3 * i - 2, y - 2, x + 3 * i + 2, y + 2), None
+    questions = generate_city(network, seed=0, families=["identify", "crop"], per_map={"identify": 30, "crop": 30})
+    circled = {q.station_1_id for q in questions.questions if json.loads(q.view)["marks"]}
+    circled |= {q.station_2_id for q in questions.questions if q.template in ("identify_line", "identify_stops")}
+    assert circled and not circled & set(crowded)
