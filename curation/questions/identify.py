@@ -52,11 +52,11 @@ def _station(ctx: CityContext, pixels: PixelMap, sid: str) -> Draft:
 
 
 def _pair(ctx: CityContext, pixels: PixelMap, ride: Ride) -> bool:
-    a, b = ride.start, ride.end
+    a, b, scale = ride.start, ride.end, whole_map(pixels).scale
     stations = ctx.network.stations
     return (a < b and a in pixels.pos and b in pixels.pos and len(ride.between) <= MAX_BETWEEN
-            and len(set(stations[a].lines) & set(stations[b].lines)) == 1 and apart(pixels, a, b)
-            and all(alone_in_ring(pixels, sid, whole_map(pixels).scale) for sid in (a, b))
+            and len(set(stations[a].lines) & set(stations[b].lines)) == 1 and apart(pixels, a, b, scale)
+            and alone_in_ring(pixels, a, scale) and alone_in_ring(pixels, b, scale)
             and b not in ctx.walk_partners.get(a, ()))
 
 

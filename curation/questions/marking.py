@@ -58,6 +58,6 @@ def alone_in_ring(pixels: PixelMap, sid: str, scale: float) -> bool:
     return pixels.nearest(sid) > ring(pixels, sid, scale).radius
 
 
-def apart(pixels: PixelMap, a: str, b: str) -> bool:
-    """Whether two stations' rings would not overlap (each is told from the other)."""
-    return math.dist(pixels.pos[a], pixels.pos[b]) > 2 * RING_RADII * max(pixels.radius(a), pixels.radius(b))
+def apart(pixels: PixelMap, a: str, b: str, scale: float) -> bool:
+    """Whether two stations' rings, drawn at `scale`, would not overlap (each is told from the other)."""
+    return math.dist(pixels.pos[a], pixels.pos[b]) > ring(pixels, a, scale).radius + ring(pixels, b, scale).radius

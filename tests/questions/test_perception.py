@@ -88,6 +88,9 @@ def test_identify_rings_circle_the_stations_the_answer_is_about(rows, demo):
         circled = [row["station_1_id"]] + ([row["station_2_id"]] if row["station_2_id"] else [])
         assert [m.center for m in view.marks] == [demo.stations[s].pos for s in circled]
         assert all(m.radius * view.scale >= 6 for m in view.marks)
+        if len(view.marks) == 2:  # the two rings do not touch
+            first, second = view.marks
+            assert math.dist(first.center, second.center) > first.radius + second.radius
         if row["template"] == "identify_station":
             assert answer["value"] == row["station_1_id"] and row["answer_text"] == f"\\boxed{{{answer['name']}}}"
             continue
