@@ -34,9 +34,9 @@ def generate(ctx: CityContext, rng: random.Random, count: int) -> list[Draft]:
         return []
     singles, lines = count - 2 * (count // 3), count // 3
     scale = whole_map(pixels).scale
-    alone = [sid for sid in pixels.located if alone_in_ring(pixels, sid, scale)]
-    drafts = [_station(ctx, pixels, sid) for sid in sample(rng, alone, singles)]
-    rides = sample_rides(ctx, rng, 2 * lines, lambda ride: _pair(ctx, pixels, ride))
+    alone = {sid for sid in pixels.located if alone_in_ring(pixels, sid, scale)}
+    drafts = [_station(ctx, pixels, sid) for sid in sample(rng, sorted(alone), singles)]
+    rides = sample_rides(ctx, rng, 2 * lines, lambda ride: _pair(ctx, pixels, ride, alone, scale))
     drafts += [_line(ctx, pixels, ride) for ride in rides[:lines]]
     drafts += [_stops(ctx, pixels, ride) for ride in rides[lines:]]
     return drafts
@@ -51,12 +51,12 @@ def _station(ctx: CityContext, pixels: PixelMap, sid: str) -> Draft:
                  answer_text=boxed(name), station_1=sid, kind="station", level=difficulty.level, view=view)
 
 
-def _pair(ctx: CityContext, pixels: PixelMap, ride: Ride) -> bool:
-    a, b, scale = ride.start, ride.end, whole_map(pixels).scale
+def _pair(ctx: CityContext, pixels: PixelMap, ride: Ride, alone: set[str], scale: float) -> bool:
+    """Whether the ride's two ends can be circled together: each `alone` in its ring, the rings apart at `scale`."""
+    a, b = ride.start, ride.end
     stations = ctx.network.stations
-    return (a < b and a in pixels.pos and b in pixels.pos and len(ride.between) <= MAX_BETWEEN
+    return (a < b and a in alone and b in alone and len(ride.between) <= MAX_BETWEEN
             and len(set(stations[a].lines) & set(stations[b].lines)) == 1 and apart(pixels, a, b, scale)
-            and alone_in_ring(pixels, a, scale) and alone_in_ring(pixels, b, scale)
             and b not in ctx.walk_partners.get(a, ()))
 
 

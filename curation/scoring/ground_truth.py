@@ -218,15 +218,8 @@ def _pixel_truth(row: Mapping[str, Any], labels: Labels, kind: Kind, answer: dic
     if not row.get("view"):
         raise ValueError(f"question {labels['id']}: a {kind} question must record its view, but got none")
     view = View.from_dict(json.loads(row["view"]))
-    coords, radius = answer["coords"], _number(answer["radius"], "radius", labels)
-    if coords not in COORDS:
-        raise ValueError(f"question {labels['id']}: coords must be one of {', '.join(COORDS)}, but got {coords!r}")
-    if not radius > 0:
-        raise ValueError(f"question {labels['id']}: radius must be positive, but got {answer['radius']!r}")
-    x, y = view.to_shown(_numbers(answer["point"], 2, "point", labels))
-    x0, y0, x1, y1 = _numbers(answer["box"], 4, "box", labels)
-    if not (x0 <= x1 and y0 <= y1):
-        raise ValueError(f"question {labels['id']}: box must have x0 ≤ x1 and y0 ≤ y1, but got {answer['box']!r}")
+    (px, py), (x0, y0, x1, y1), radius, coords = _pixel_fields(answer, labels)
+    x, y = view.to_shown((px, py))
     box = list(view.box_to_shown((x0, y0, x1, y1)))
     size, point, shown_radius = list(view.size), [x, y], radius * view.scale
     if kind == "point":
@@ -234,6 +227,21 @@ def _pixel_truth(row: Mapping[str, Any], labels: Labels, kind: Kind, answer: dic
                 "point": point, "radius": shown_radius, "box": box}
     return {"format": GROUND_TRUTH_FORMAT, "kind": "box", **labels, "coords": coords, "size": size, "box": box,
             "point": point, "radius": shown_radius}
+
+
+def _pixel_fields(source: Mapping[str, Any], labels: Labels) -> tuple[Any, Any, float, str]:
+    """`point`, `box`, `radius` and `coords` of a pixel answer or truth, checked: finite, an ordered box, a positive
+    radius, a known convention."""
+    point = _numbers(source["point"], 2, "point", labels)
+    box = _numbers(source["box"], 4, "box", labels)
+    radius, coords = _number(source["radius"], "radius", labels), source["coords"]
+    if not (box[0] <= box[2] and box[1] <= box[3]):
+        raise ValueError(f"question {labels['id']}: box must have x0 ≤ x1 and y0 ≤ y1, but got {source['box']!r}")
+    if not radius > 0:
+        raise ValueError(f"question {labels['id']}: radius must be positive, but got {source['radius']!r}")
+    if coords not in COORDS:
+        raise ValueError(f"question {labels['id']}: coords must be one of {', '.join(COORDS)}, but got {coords!r}")
+    return point, box, radius, coords
 
 
 def _number(value: Any, name: str, labels: Labels) -> float:
@@ -265,15 +273,10 @@ def check(truth: GroundTruth | dict[str, Any] | str | bytes) -> GroundTruth:
         raise ValueError(f"a {kind} ground truth must have {', '.join(missing)}")
     given: Mapping[str, Any] = parsed
     if kind in PIXEL_KINDS:
-        labels = cast(Labels, parsed)
-        _numbers(given["point"], 2, "point", labels)
-        _numbers(given["box"], 4, "box", labels)
+        _pixel_fields(given, cast(Labels, parsed))
         sizes = given["size"]
         if not (isinstance(sizes, list) and len(sizes) == 2 and all(isinstance(v, int) and v > 0 for v in sizes)):
             raise ValueError(f"size must be two positive whole numbers, but got {sizes!r}")
-        if not _number(given["radius"], "radius", labels) > 0 or given["coords"] not in COORDS:
-            raise ValueError(f"radius must be positive and coords one of {', '.join(COORDS)}, but got "
-                             f"{given['radius']!r}, {given['coords']!r}")
     if "lexicon" in given and given["lexicon"] not in _CHECKED_LEXICONS:
         try:
             lexicon = json.loads(given["lexicon"])

@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import math
 
-from curation.coordinates import NORM, Box, Point
+from curation.coordinates import NORM, Box
 
 FALLOFF = 2.0
 IOU_CORRECT = 0.5
-
-
-def distance(a: Point, b: Point) -> float:
-    return math.hypot(a[0] - b[0], a[1] - b[1])
 
 
 def rounding(size: tuple[int, int], coords: str) -> float:

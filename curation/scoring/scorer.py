@@ -12,6 +12,7 @@ that resolve to no line under `unresolved`, as route answers do.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -183,6 +184,11 @@ def _first(response: str, read: Callable[[Answer], _T | None]) -> tuple[_T | Non
     return None, Answer("", "none")
 
 
+def _long_whole(candidate: Answer) -> bool:
+    """A whole reply too long to be the answer itself (a detail answer outside any box or marker)."""
+    return candidate.source == "whole" and len(candidate.text) > _SHORT_WHOLE_ANSWER
+
+
 def _is_short(candidate: Answer) -> bool:
     """Whether a candidate is the answer itself: explicit, or a reply short enough to be nothing else."""
     return candidate.source in _EXPLICIT or len(candidate.text) <= _SHORT_WHOLE_ANSWER
@@ -203,9 +209,7 @@ def _score_detail(gt: DetailTruth, response: str, result: dict[str, Any]) -> Non
     result.update(expected=gt["value"], detail_reward=0.0, detail_reward_max=0.0)
 
     def read(candidate: Answer) -> str | int | None:
-        if candidate.source == "whole" and len(candidate.text) > _SHORT_WHOLE_ANSWER:
-            return None
-        return detail_answer.read(candidate.text, gt, lexicon)
+        return None if _long_whole(candidate) else detail_answer.read(candidate.text, gt, lexicon)
 
     predicted, used = _first(response, read)
     _record(result, used, gt["kind"], predicted)
@@ -222,7 +226,7 @@ def _score_point(gt: PointTruth, response: str, result: dict[str, Any]) -> None:
     _record(result, used, "point", None if point is None else list(point))
     if point is None:
         return
-    d = pixel_score.distance(point, (gt["point"][0], gt["point"][1]))
+    d = math.dist(point, gt["point"])
     result.update(correct=float(d <= radius), distance_radii=d / radius,
                   detail_reward=dense_detail_reward(pixel_score.point_dense(d, radius)))
 
@@ -247,9 +251,7 @@ def _score_lines(gt: LinesTruth, response: str, result: dict[str, Any]) -> None:
     result.update(expected=gt["value"], detail_reward=0.0, detail_reward_max=float(DETAIL_CAP))
 
     def read(candidate: Answer) -> lines_answer.LinesAnswer | None:
-        if candidate.source == "whole" and len(candidate.text) > _SHORT_WHOLE_ANSWER:
-            return None
-        return lines_answer.read(candidate.text, lexicon)
+        return None if _long_whole(candidate) else lines_answer.read(candidate.text, lexicon)
 
     answer, used = _first(response, read)
     _record(result, used, "lines", None if answer is None else answer.lines)

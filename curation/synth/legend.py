@@ -45,6 +45,7 @@ class Legend:
     entries: tuple[LegendEntry, ...]
     width: float
     height: float
+    row_height: float
 
 
 def line_label(line: Line, languages: tuple[str, ...]) -> tuple[str, str]:
@@ -74,13 +75,12 @@ def layout_legend(network: Network, colors: dict[str, RGB], style: Style, langua
         entries.append(LegendEntry(line_id, colors[line_id], block, x, y))
         width = max(width, x + entry_width)
         x += entry_width + SPACING_EMS * em
-    return Legend(tuple(entries), width, (y + row_height) if entries else 0.0)
+    return Legend(tuple(entries), width, (y + row_height) if entries else 0.0, row_height)
 
 
 def draw_legend(canvas: npt.NDArray[np.uint8], legend: Legend, style: Style, left: int, top: int) -> None:
     """Draw `legend` with its top-left corner at (`left`, `top`) canvas pixels."""
-    em = style.font_px
-    row_height = max(em * 1.2, style.line_width)
+    em, row_height = style.font_px, legend.row_height
     for entry in legend.entries:
         x, y = left + entry.left, top + entry.top
         middle = round(y + row_height / 2)
