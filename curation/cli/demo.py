@@ -78,10 +78,12 @@ def demo(
                             f"{escape(sample.answer_text)}", title="a route question", title_align="left"))
         console.print(_scored(network, sample))
         export_dir = out / city.slug / "export"
-        run_export(target, export_dir, out, data_root, ExportOptions(name="demo", layout="hf"),
+        document = run_export(target, export_dir, out, data_root, ExportOptions(name="demo", layout="hf"),
                    cities_root=drawn_root / "cities")
         console.print(_gold_accuracy(export_dir))
-        files |= {"questions": target, "export (hf layout, with the map)": export_dir}
+        views = document["views"]["images"]
+        files |= {"questions": target,
+                  f"export (hf layout, with the map and {plural(views, 'view image')})": export_dir}
     table = Table(title="wrote", box=box.SIMPLE_HEAD, show_header=False)
     for name, path in files.items():
         table.add_row(name, escape(str(path)))
